@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// console owns stderr: every word rawtalk says about itself, as opposed to
+// bytes from the server, is written here, in one style: lowercase lines
+// prefixed "rawtalk: ", with "rawtalk: hint: " lines where a next step helps.
+type console struct {
+	w       io.Writer
+	verbose bool // -v: report each connect try and the byte counts
+}
+
+// errorf reports why rawtalk is stopping.
+func (c *console) errorf(format string, args ...any) {
+	fmt.Fprintf(c.w, "rawtalk: "+format+"\n", args...)
+}
+
+// hintf suggests what to try next, after an error.
+func (c *console) hintf(format string, args ...any) {
+	fmt.Fprintf(c.w, "rawtalk: hint: "+format+"\n", args...)
+}
+
+// sayf prints a line in the words of the tool being imitated (telnet's
+// "Trying 127.0.0.1...", nc's "Connection to ... succeeded!"), unprefixed.
+func (c *console) sayf(format string, args ...any) {
+	fmt.Fprintf(c.w, format+"\n", args...)
+}
+
+// verbosef prints a sayf line only with -v.
+func (c *console) verbosef(format string, args ...any) {
+	if c.verbose {
+		c.sayf(format, args...)
+	}
+}
+
+// usage prints the one-line synopsis after a usage error.
+func (c *console) usage() {
+	c.w.Write([]byte("usage: rawtalk [flags] HOST PORT   (rawtalk --help for more)\n"))
+}
+
+// printHelp writes the full --help text.
+func printHelp(w io.Writer, flagUsages string) {
+	var b strings.Builder
+	b.WriteString(helpText)
+	b.WriteString("\nFlags:\n")
+	b.WriteString(flagUsages)
+	io.WriteString(w, b.String())
+}
+
+const helpText = `rawtalk: talk to a network service by hand.
+
+Usage:
+  rawtalk [flags] HOST PORT
+  rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
+
+PORT is a number or a service name (http, smtp, imap, redis, ...).
+
+On a terminal rawtalk is an interactive client, like telnet: each line you
+type is sent with CRLF when you press Enter, and the server's answer appears
+above the line you are typing. Ctrl-] opens the rawtalk> prompt (quit,
+status, send ...). When stdin is not a terminal it works like nc: bytes pass
+through unchanged both ways, and at the end of stdin the connection is
+half-closed so the server sees the request is complete.
+
+Examples:
+  Type HTTP by hand (press Enter twice after the Host line):
+    rawtalk example.com 80
+    GET / HTTP/1.1
+    Host: example.com
+
+  Send a request from a script and print the whole answer:
+    printf 'GET / HTTP/1.0\r\n\r\n' | rawtalk 127.0.0.1 8080
+
+  See each connect try:
+    rawtalk -v localhost 6379
+
+Exit status: 0 when the session ended normally (the server closed or you
+quit), 1 on a network failure, 2 on a usage error.
+`

@@ -1,0 +1,258 @@
+// Command rawtalk is an interactive raw-TCP client, a telnet and netcat for
+// people who type protocols by hand. main parses flags and dispatches; the
+// work is done by the session (network) and term (keyboard and screen)
+// packages.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/mattn/go-isatty"
+	"github.com/spf13/pflag"
+
+	"github.com/rawtalk/rawtalk/session"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// options are the parsed command line.
+type options struct {
+	ipv4, ipv6  bool
+	verbose     bool
+	numeric     bool
+	wait        float64 // -w seconds; 0 = none
+	quit        float64 // -q seconds; negative = wait for the server
+	shutdownN   bool    // -N: accepted for nc; half-closing is the default
+	crlf        bool
+	noShutdown  bool
+	dnsServer   string
+	help        bool
+	showVersion bool
+}
+
+// usageError is a mistake on the command line: exit 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func newFlagSet(o *options) *pflag.FlagSet {
+	fs := pflag.NewFlagSet("rawtalk", pflag.ContinueOnError)
+	fs.SortFlags = false
+	fs.SetOutput(io.Discard)
+	fs.BoolVarP(&o.ipv4, "ipv4", "4", false, "use IPv4 addresses only")
+	fs.BoolVarP(&o.ipv6, "ipv6", "6", false, "use IPv6 addresses only")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
+	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
+	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
+	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin (default: when the server closes)")
+	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
+	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
+	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
+	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
+	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
+	fs.BoolVar(&o.showVersion, "version", false, "print the version")
+	return fs
+}
+
+// run is rawtalk without os.Exit: it returns the exit status, and is where
+// every error becomes a message and a status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	con := &console{w: stderr}
+	fs := newFlagSet(&o)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			printHelp(stdout, fs.FlagUsages())
+			return 0
+		}
+		con.errorf("%s", err)
+		con.usage()
+		return 2
+	}
+	con.verbose = o.verbose
+	if o.help {
+		printHelp(stdout, fs.FlagUsages())
+		return 0
+	}
+	if o.showVersion {
+		fmt.Fprintf(stdout, "rawtalk %s\n", version())
+		return 0
+	}
+	err := dispatch(&o, fs.Args(), stdin, stdout, con)
+	return exitCode(err, con)
+}
+
+// exitCode reports err and maps it to rawtalk's exit status: 0 done,
+// 1 network failure, 2 usage error.
+func exitCode(err error, con *console) int {
+	if err == nil {
+		return 0
+	}
+	var usage *usageError
+	var arg *session.ArgError
+	var connect *session.ConnectError
+	var host *session.HostError
+	switch {
+	case errors.As(err, &usage):
+		con.errorf("%s", usage.msg)
+		con.usage()
+		return 2
+	case errors.As(err, &arg):
+		con.errorf("%s", arg)
+		if arg.What == "" || arg.What == "address" || arg.What == "argument" {
+			con.usage()
+		}
+		return 2
+	case errors.As(err, &connect):
+		con.errorf("%s", connect)
+		switch {
+		case connect.Refused():
+			con.hintf("nothing is listening there; is the server running, and is %d the right port?", connect.Port)
+		case connect.TimedOut():
+			con.hintf("no answer; a firewall may be dropping packets (-w SECS sets how long to wait)")
+		case connect.Unreachable() && connect.IP.To4() == nil:
+			con.hintf("this machine has no route to that IPv6 address; -4 uses IPv4")
+		}
+		return 1
+	case errors.As(err, &host):
+		con.errorf("%s", host)
+		return 1
+	}
+	con.errorf("%s", err)
+	return 1
+}
+
+func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con *console) error {
+	if o.ipv4 && o.ipv6 {
+		return &usageError{"-4 and -6 cannot be used together"}
+	}
+	if o.wait < 0 {
+		return &usageError{fmt.Sprintf("invalid -w %v: must be a positive number of seconds", o.wait)}
+	}
+	target, err := session.ParseTarget(args)
+	if err != nil {
+		return err
+	}
+	interactive := isTerminal(stdin)
+
+	dialer := &session.Dialer{
+		Family:      "tcp",
+		Timeout:     seconds(o.wait),
+		NumericOnly: o.numeric,
+		Resolver:    resolver(o.dnsServer),
+	}
+	switch {
+	case o.ipv4:
+		dialer.Family = "tcp4"
+	case o.ipv6:
+		dialer.Family = "tcp6"
+	}
+	if interactive {
+		dialer.OnTry = func(ip net.IP) { con.sayf("Trying %s...", ip) }
+	}
+	dialer.OnFail = func(e *session.ConnectError) {
+		if interactive || o.verbose {
+			con.errorf("%s", e)
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	conn, err := dialer.Dial(ctx, target)
+	stop()
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+
+	if interactive {
+		con.sayf("Connected to %s.", target.Host)
+		con.sayf("Escape character is '^]'.")
+	} else {
+		con.verbosef("%s", succeeded(target, conn))
+	}
+
+	// Writes to a closed stdout must come back as EPIPE, not kill rawtalk,
+	// so that `| head -c 10` ends the session quietly.
+	signal.Ignore(syscall.SIGPIPE)
+
+	popt := session.PipeOptions{
+		CRLF:         o.crlf || interactive,
+		NoShutdown:   o.noShutdown,
+		QuitAfterEOF: seconds(o.quit),
+	}
+	if !interactive {
+		popt.IdleTimeout = seconds(o.wait)
+	}
+	counts, err := session.Pipe(conn, stdin, stdout, popt)
+	if interactive && err == nil {
+		con.sayf("Connection closed by foreign host.")
+	}
+	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
+		counts.Sent, counts.Received, counts.Elapsed.Seconds())
+	var idle *session.IdleError
+	if errors.As(err, &idle) {
+		con.verbosef("rawtalk: %s", idle)
+		return nil
+	}
+	return err
+}
+
+// succeeded is nc -v's line for a made connection.
+func succeeded(t session.Target, conn net.Conn) string {
+	host, _, _ := net.SplitHostPort(conn.RemoteAddr().String())
+	name := t.Host
+	if name != host {
+		name = fmt.Sprintf("%s (%s)", t.Host, host)
+	}
+	service := session.ServiceName(t.Port)
+	if service == "" {
+		service = "*"
+	}
+	return fmt.Sprintf("Connection to %s %d port [tcp/%s] succeeded!", name, t.Port, service)
+}
+
+// resolver returns a resolver that asks only the DNS server at addr, or nil
+// for the system's.
+func resolver(addr string) *net.Resolver {
+	if addr == "" {
+		return nil
+	}
+	return &net.Resolver{
+		PreferGo: true,
+		Dial: func(ctx context.Context, network, _ string) (net.Conn, error) {
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+	}
+}
+
+func seconds(s float64) time.Duration {
+	if s < 0 {
+		return -1
+	}
+	return time.Duration(s * float64(time.Second))
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	return ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd()))
+}
+
+func version() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		return info.Main.Version
+	}
+	return "devel"
+}

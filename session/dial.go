@@ -1,0 +1,195 @@
+package session
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Dialer reaches a Target by trying each of its addresses in turn, the way
+// telnet does, and tells its caller about every try so that -v and
+// telnet's "Trying ..." lines can be printed by the one file that owns stderr.
+type Dialer struct {
+	// Family is "tcp" for any, "tcp4" (-4) or "tcp6" (-6).
+	Family string
+	// Timeout bounds each connect (-w); zero leaves it to the kernel.
+	Timeout time.Duration
+	// NumericOnly (-n) refuses to look names up.
+	NumericOnly bool
+	// Resolver looks names up; nil means the system's.
+	Resolver *net.Resolver
+	// OnTry, if set, is called before each address is tried.
+	OnTry func(ip net.IP)
+	// OnFail, if set, is called when one address fails and another is left.
+	OnFail func(err *ConnectError)
+}
+
+// ConnectError is one failed connect to one address.
+type ConnectError struct {
+	IP      net.IP
+	Port    int
+	Network string // "tcp" or "udp", as nc prints it
+	Err     error
+}
+
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("connect to %s port %d (%s) failed: %s", e.IP, e.Port, e.Network, Strerror(e.Err))
+}
+
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Refused, TimedOut and Unreachable classify the failure for hints.
+func (e *ConnectError) Refused() bool { return errors.Is(e.Err, syscall.ECONNREFUSED) }
+
+func (e *ConnectError) TimedOut() bool {
+	return errors.Is(e.Err, syscall.ETIMEDOUT) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
+		errors.Is(e.Err, context.DeadlineExceeded)
+}
+
+func (e *ConnectError) Unreachable() bool {
+	return errors.Is(e.Err, syscall.ENETUNREACH) || errors.Is(e.Err, syscall.EHOSTUNREACH) ||
+		errors.Is(e.Err, syscall.EADDRNOTAVAIL)
+}
+
+// HostError is a name that could not be turned into an address.
+type HostError struct {
+	Host   string
+	Reason string // "unknown host", "has no IPv6 address", or the resolver's words
+}
+
+func (e *HostError) Error() string {
+	if e.Reason == "unknown host" {
+		return "unknown host " + e.Host
+	}
+	return fmt.Sprintf("%s: %s", e.Host, e.Reason)
+}
+
+// Resolve returns the addresses to try for host, in the order to try them.
+func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
+	family := d.Family
+	if family == "" {
+		family = "tcp"
+	}
+	if ip := net.ParseIP(strings.TrimSuffix(strings.SplitN(host, "%", 2)[0], ".")); ip != nil {
+		if !familyAllows(family, ip) {
+			return nil, &HostError{Host: host, Reason: "is not an " + familyName(family) + " address"}
+		}
+		return []net.IP{ip}, nil
+	}
+	if d.NumericOnly {
+		return nil, &ArgError{Arg: host, What: "host", Reason: "-n forbids name lookups; give an IP address"}
+	}
+	r := d.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	addrs, err := r.LookupIPAddr(ctx, host)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return nil, &HostError{Host: host, Reason: "unknown host"}
+		}
+		if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
+			return nil, &HostError{Host: host, Reason: "name lookup timed out"}
+		}
+		return nil, &HostError{Host: host, Reason: "unknown host"}
+	}
+	var ips []net.IP
+	for _, a := range addrs {
+		if familyAllows(family, a.IP) {
+			ips = append(ips, a.IP)
+		}
+	}
+	if len(ips) == 0 {
+		return nil, &HostError{Host: host, Reason: "has no " + familyName(family) + " address"}
+	}
+	return ips, nil
+}
+
+// Dial connects to t, trying each address until one answers. The error is
+// a *HostError, an *ArgError, or the last address's *ConnectError.
+func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
+	ips, err := d.Resolve(ctx, t.Host)
+	if err != nil {
+		return nil, err
+	}
+	family := d.Family
+	if family == "" {
+		family = "tcp"
+	}
+	var last *ConnectError
+	for i, ip := range ips {
+		if d.OnTry != nil {
+			d.OnTry(ip)
+		}
+		nd := net.Dialer{Timeout: d.Timeout}
+		addr := net.JoinHostPort(ip.String(), fmt.Sprint(t.Port))
+		conn, err := nd.DialContext(ctx, family, addr)
+		if err == nil {
+			return conn, nil
+		}
+		last = &ConnectError{IP: ip, Port: t.Port, Network: "tcp", Err: unwrapOpError(err)}
+		if i < len(ips)-1 && d.OnFail != nil {
+			d.OnFail(last)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, last
+}
+
+func familyAllows(family string, ip net.IP) bool {
+	switch family {
+	case "tcp4", "udp4":
+		return ip.To4() != nil
+	case "tcp6", "udp6":
+		return ip.To4() == nil
+	}
+	return true
+}
+
+func familyName(family string) string {
+	if strings.HasSuffix(family, "6") {
+		return "IPv6"
+	}
+	return "IPv4"
+}
+
+// unwrapOpError keeps the system error and drops Go's "dial tcp ...:" prefix,
+// which would repeat what ConnectError already says.
+func unwrapOpError(err error) error {
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		return sys.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		if op.Timeout() {
+			return syscall.ETIMEDOUT
+		}
+		return op.Err
+	}
+	return err
+}
+
+// Strerror is a system error as C programs print it ("Connection refused"),
+// so rawtalk's messages read like nc's and telnet's.
+func Strerror(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		s := errno.Error()
+		if s != "" {
+			return strings.ToUpper(s[:1]) + s[1:]
+		}
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return "Connection timed out"
+	}
+	return err.Error()
+}
