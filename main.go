@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/term"
 )
 
 func main() {
@@ -37,6 +38,9 @@ type options struct {
 	crlf        bool
 	noShutdown  bool
 	dnsServer   string
+	eol         string
+	noHistory   bool
+	rawOutput   bool
 	help        bool
 	showVersion bool
 }
@@ -59,6 +63,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
+	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
+	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
+	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
@@ -103,6 +110,7 @@ func exitCode(err error, con *console) int {
 	var arg *session.ArgError
 	var connect *session.ConnectError
 	var host *session.HostError
+	var sig *term.SignalError
 	switch {
 	case errors.As(err, &usage):
 		con.errorf("%s", usage.msg)
@@ -128,6 +136,11 @@ func exitCode(err error, con *console) int {
 	case errors.As(err, &host):
 		con.errorf("%s", host)
 		return 1
+	case errors.As(err, &sig):
+		if s, ok := sig.Signal.(syscall.Signal); ok {
+			return 128 + int(s)
+		}
+		return 1
 	}
 	con.errorf("%s", err)
 	return 1
@@ -139,6 +152,10 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	}
 	if o.wait < 0 {
 		return &usageError{fmt.Sprintf("invalid -w %v: must be a positive number of seconds", o.wait)}
+	}
+	eol, err := term.ParseEOL(o.eol)
+	if err != nil {
+		return &usageError{"invalid --eol: " + err.Error()}
 	}
 	target, err := session.ParseTarget(args)
 	if err != nil {
@@ -187,18 +204,30 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	// so that `| head -c 10` ends the session quietly.
 	signal.Ignore(syscall.SIGPIPE)
 
+	if interactive {
+		history := ""
+		if !o.noHistory {
+			history = term.HistoryPath(os.Getenv)
+		}
+		counts, err := term.Run(conn, terminal(stdin.(*os.File), stdout), term.Options{
+			EOL:         eol,
+			HistoryFile: history,
+			RawOutput:   o.rawOutput,
+			Peer:        target.Host,
+			PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
+		})
+		con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
+			counts.Sent, counts.Received, counts.Elapsed.Seconds())
+		return err
+	}
+
 	popt := session.PipeOptions{
-		CRLF:         o.crlf || interactive,
+		CRLF:         o.crlf,
 		NoShutdown:   o.noShutdown,
 		QuitAfterEOF: seconds(o.quit),
-	}
-	if !interactive {
-		popt.IdleTimeout = seconds(o.wait)
+		IdleTimeout:  seconds(o.wait),
 	}
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
-	if interactive && err == nil {
-		con.sayf("Connection closed by foreign host.")
-	}
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
 	var idle *session.IdleError
@@ -243,6 +272,20 @@ func seconds(s float64) time.Duration {
 		return -1
 	}
 	return time.Duration(s * float64(time.Second))
+}
+
+// terminal describes the user's terminal to the session. Keys are read
+// through a second open of the same terminal device, which Go can poll, so
+// the session can stop reading at its end instead of leaving a read blocked
+// until the next keypress; the shell's own file stays as it was.
+func terminal(stdin *os.File, stdout io.Writer) term.Terminal {
+	t := term.Terminal{In: stdin, Out: stdout, Fd: int(stdin.Fd())}
+	if name, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", stdin.Fd())); err == nil {
+		if f, err := os.OpenFile(name, os.O_RDONLY, 0); err == nil {
+			t.In = f
+		}
+	}
+	return t
 }
 
 func isTerminal(r io.Reader) bool {

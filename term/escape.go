@@ -1,0 +1,163 @@
+package term
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// escapeCommand is one command of the rawtalk> prompt (telnet's telnet>).
+type escapeCommand struct {
+	name string
+	args string // argument synopsis for help
+	help string // one line
+}
+
+// escapeCommands is the escape prompt's command table, in help order.
+var escapeCommands = []escapeCommand{
+	{"quit", "", "close the connection and exit"},
+	{"close", "", "close the connection and exit (same as quit)"},
+	{"status", "", "show the peer, addresses, time connected, bytes, line ending and mode"},
+	{"send", "TEXT", `send TEXT as bytes, no line ending added; escapes: \r \n \t \e \0 \xNN \\`},
+	{"eol", "crlf|lf|cr|none", "set what Enter sends after a line"},
+	{"mode", "line|character", "line: edit then send on Enter; character: send each key as typed"},
+	{"eof", "", "half-close: tell the server you are done sending, keep reading"},
+	{"help", "", "list these commands (also ?)"},
+}
+
+var (
+	errInvalidCommand   = errors.New("?Invalid command")
+	errAmbiguousCommand = errors.New("?Ambiguous command")
+)
+
+// parseCommand reads a line typed at the escape prompt: a command name or
+// any unambiguous prefix of one, then its argument.
+func parseCommand(line string) (name, arg string, err error) {
+	line = strings.TrimSpace(line)
+	word, arg, _ := strings.Cut(line, " ")
+	arg = strings.TrimLeft(arg, " \t")
+	if word == "?" {
+		return "help", arg, nil
+	}
+	word = strings.ToLower(word)
+	var found []string
+	for _, c := range escapeCommands {
+		if c.name == word {
+			return c.name, arg, nil
+		}
+		if word != "" && strings.HasPrefix(c.name, word) {
+			found = append(found, c.name)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return "", "", errInvalidCommand
+	case 1:
+		return found[0], arg, nil
+	}
+	return "", "", errAmbiguousCommand
+}
+
+// helpText lists the escape prompt's commands, one a line.
+func helpText() string {
+	var b strings.Builder
+	for _, c := range escapeCommands {
+		name := c.name
+		if c.args != "" {
+			name += " " + c.args
+		}
+		fmt.Fprintf(&b, "%-22s %s\r\n", name, c.help)
+	}
+	b.WriteString("(an empty line goes back to the session; commands may be abbreviated)\r\n")
+	return b.String()
+}
+
+// parseEOL reads a line-ending name.
+func parseEOL(name string) ([]byte, error) {
+	switch strings.ToLower(name) {
+	case "crlf":
+		return []byte("\r\n"), nil
+	case "lf":
+		return []byte("\n"), nil
+	case "cr":
+		return []byte("\r"), nil
+	case "none":
+		return []byte{}, nil
+	}
+	return nil, fmt.Errorf("unknown line ending %q: use crlf, lf, cr or none", name)
+}
+
+// EOLName names a line ending for status and messages.
+func EOLName(eol []byte) string {
+	switch string(eol) {
+	case "\r\n":
+		return "crlf"
+	case "\n":
+		return "lf"
+	case "\r":
+		return "cr"
+	case "":
+		return "none"
+	}
+	return fmt.Sprintf("%q", eol)
+}
+
+// ParseEOL is parseEOL for the command line's --eol.
+func ParseEOL(name string) ([]byte, error) { return parseEOL(name) }
+
+// parseSendText turns send's argument into bytes: backslash escapes give
+// the bytes an editor cannot type.
+func parseSendText(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' {
+			out = append(out, c)
+			continue
+		}
+		i++
+		if i == len(s) {
+			return nil, errors.New(`a lone \ ends the text; write \\ for a backslash`)
+		}
+		switch s[i] {
+		case 'r':
+			out = append(out, '\r')
+		case 'n':
+			out = append(out, '\n')
+		case 't':
+			out = append(out, '\t')
+		case 'e':
+			out = append(out, 0x1b)
+		case '0':
+			out = append(out, 0)
+		case '\\':
+			out = append(out, '\\')
+		case 'x':
+			if i+2 >= len(s) {
+				return nil, fmt.Errorf(`\x needs two hex digits`)
+			}
+			hi, ok1 := unhex(s[i+1])
+			lo, ok2 := unhex(s[i+2])
+			if !ok1 || !ok2 {
+				return nil, fmt.Errorf(`\x needs two hex digits, not %q`, s[i+1:i+3])
+			}
+			out = append(out, hi<<4|lo)
+			i += 2
+		default:
+			return nil, fmt.Errorf(`unknown escape \%c; use \r \n \t \e \0 \xNN or \\`, s[i])
+		}
+	}
+	return out, nil
+}
+
+func unhex(c byte) (byte, bool) {
+	switch {
+	case c >= '0' && c <= '9':
+		return c - '0', true
+	case c >= 'a' && c <= 'f':
+		return c - 'a' + 10, true
+	case c >= 'A' && c <= 'F':
+		return c - 'A' + 10, true
+	}
+	return 0, false
+}

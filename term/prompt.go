@@ -1,0 +1,129 @@
+package term
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"time"
+)
+
+// escapePrompt is telnet's "telnet> ", under rawtalk's name.
+const escapePrompt = "rawtalk> "
+
+// escape runs the escape prompt after Ctrl-]. Server text waits while it is
+// up. It returns done when the session is over.
+func (s *Session) escape() (done bool, err error) {
+	s.scr.hold()
+	defer func() {
+		if !done {
+			s.rl.SetPrompt(s.scr.prompt())
+			s.scr.release()
+		}
+	}()
+	for {
+		s.rl.SetPrompt(escapePrompt)
+		line, rerr := s.rl.Readline()
+		switch s.why.Swap(whyNone) {
+		case whyEnd:
+			s.scr.release()
+			return true, s.endError()
+		case whyCtrlC, whyEscape:
+			return false, nil
+		}
+		if errors.Is(rerr, io.EOF) || strings.TrimSpace(line) == "" {
+			return false, nil
+		}
+		name, arg, perr := parseCommand(line)
+		if perr != nil {
+			s.notef("%v", perr)
+			continue
+		}
+		switch name {
+		case "help":
+			fmt.Fprint(s.term.Out, helpText())
+			continue
+		case "quit", "close":
+			s.endWith(endQuit)
+			s.notef("Connection closed.")
+			return true, nil
+		case "status":
+			for _, l := range s.statusLines() {
+				s.notef("%s", l)
+			}
+		case "send":
+			if arg == "" {
+				s.notef("?Need text to send: send TEXT (escapes: \\r \\n \\t \\e \\0 \\xNN \\\\)")
+				continue
+			}
+			p, err := parseSendText(arg)
+			if err != nil {
+				s.notef("?%v", err)
+				continue
+			}
+			if err := s.snd.send(p); err != nil {
+				s.notef("rawtalk: not sent: %v", err)
+			}
+		case "eol":
+			eol, err := parseEOL(arg)
+			if err != nil {
+				s.notef("?%v", err)
+				continue
+			}
+			s.eol = eol
+			s.notef("Enter now sends %s after a line.", EOLName(eol))
+		case "mode":
+			switch strings.ToLower(arg) {
+			case "line", "l":
+				s.setCharMode(false)
+				s.notef("Line mode: edit a line, Enter sends it.")
+			case "character", "char", "c":
+				s.setCharMode(true)
+				s.notef("Character mode: each key is sent as you type it; Ctrl-] still escapes.")
+			default:
+				s.notef("?Mode must be line or character")
+				continue
+			}
+		case "eof":
+			s.sendEOF()
+		}
+		return false, nil
+	}
+}
+
+// statusLines describe the session for the status command.
+func (s *Session) statusLines() []string {
+	mode := "line"
+	if s.isCharMode() {
+		mode = "character"
+	}
+	display := "safe (control bytes shown as text)"
+	if s.opt.RawOutput {
+		display = "raw"
+	}
+	lines := []string{
+		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, addrWords(s.conn.RemoteAddr()), addrWords(s.conn.LocalAddr())),
+		fmt.Sprintf("Connected for %s; %d bytes sent, %d bytes received", time.Since(s.start).Round(time.Second/10), s.snd.sent.Load(), s.received.Load()),
+		fmt.Sprintf("Line ending: %s; mode: %s; display: %s", EOLName(s.eol), mode, display),
+	}
+	if n := s.snd.backlog(); n > 0 {
+		lines = append(lines, fmt.Sprintf("Waiting to be sent: %d bytes (the server is not reading)", n))
+	}
+	if s.opt.Status != nil {
+		lines = append(lines, s.opt.Status()...)
+	}
+	return lines
+}
+
+// addrWords prints an address as nc does: "127.0.0.1 port 80".
+func addrWords(a net.Addr) string {
+	if a == nil {
+		return "?"
+	}
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return a.String()
+	}
+	return host + " port " + port
+}

@@ -1,0 +1,239 @@
+package term
+
+import (
+	"bytes"
+	"io"
+	"sync"
+)
+
+// screen is where the server's bytes meet the line being typed. In line
+// mode the text is queued here and drawn by render, which runs on the line
+// editor's own goroutine (see Session.filter), so a redraw of the user's
+// line can never interleave with server text. Complete lines are written
+// above the input line; the server's unfinished last line ("login: ") is
+// shown as the editor's prompt, so it stays visible and the user types
+// right after it.
+type screen struct {
+	out       io.Writer  // the terminal
+	sanitize  bool       // filter server bytes for safe display
+	san       Sanitizer  // stream state of that filter
+	editor    lineEditor // the line editor whose prompt shows the partial line
+	wantDraw  func()     // asks the editor's goroutine to call render soon
+	maxQueued int        // push blocks beyond this many queued bytes
+
+	mu       sync.Mutex
+	cond     *sync.Cond // signalled when the queue drains or the mode changes
+	queue    []byte     // safe text received but not yet drawn
+	partial  []byte     // the server's current unfinished line, as drawn
+	charMode bool       // text is drawn at once, no editor line to keep
+	held     bool       // the escape prompt is up: keep text queued
+	asked    bool       // a render has been asked for and not yet run
+	closed   bool       // the session is over; push drops everything
+}
+
+// lineEditor is the part of the readline instance the screen drives.
+type lineEditor interface {
+	Clean()
+	SetPrompt(string)
+}
+
+// maxPartial bounds the unfinished line kept as the prompt: a server that
+// sends megabytes without a newline gets its text drawn in pieces rather
+// than redrawn on every keystroke.
+const maxPartial = 1024
+
+func newScreen(out io.Writer, sanitize bool) *screen {
+	s := &screen{out: out, sanitize: sanitize, maxQueued: 1 << 20}
+	s.cond = sync.NewCond(&s.mu)
+	return s
+}
+
+// push takes bytes from the server. It blocks while too much is queued, so
+// a flood is slowed by TCP instead of growing memory.
+func (s *screen) push(p []byte) {
+	s.mu.Lock()
+	for len(s.queue) >= s.maxQueued && !s.charMode && !s.closed {
+		s.cond.Wait()
+	}
+	if s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if s.sanitize {
+		s.queue = s.san.Append(s.queue, p)
+	} else {
+		s.queue = append(s.queue, p...)
+	}
+	if s.charMode {
+		s.drawDirectLocked()
+		s.mu.Unlock()
+		return
+	}
+	ask := !s.asked && !s.held
+	s.asked = s.asked || ask
+	s.mu.Unlock()
+	if ask {
+		s.wantDraw()
+	}
+}
+
+// flushStream shows what an ended stream left mid-character.
+func (s *screen) flushStream() {
+	s.mu.Lock()
+	if s.sanitize {
+		s.queue = s.san.Flush(s.queue)
+	}
+	s.mu.Unlock()
+}
+
+// render draws everything queued. It runs on the editor's goroutine.
+func (s *screen) render() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked = false
+	if s.held || s.charMode || len(s.queue) == 0 {
+		return
+	}
+	lines, partial := splitPartial(s.partial, s.queue)
+	if len(lines) > 0 {
+		s.editor.Clean()
+		s.out.Write(lines)
+	}
+	s.partial = append(s.partial[:0], partial...)
+	s.editor.SetPrompt(promptText(s.partial))
+	s.queue = s.queue[:0]
+	if cap(s.queue) > 4*s.maxQueued {
+		s.queue = nil // a flood grew it; let it go
+	}
+	s.cond.Broadcast()
+}
+
+// splitPartial joins the drawn partial line and new text, and splits the
+// result into complete lines to draw and the new unfinished line. A very
+// long unfinished line is drawn as a line of its own.
+func splitPartial(partial, text []byte) (lines, rest []byte) {
+	i := bytes.LastIndexByte(text, '\n')
+	if i < 0 {
+		if len(partial)+len(text) <= maxPartial {
+			return nil, append(append([]byte(nil), partial...), text...)
+		}
+		lines = append(append(append([]byte(nil), partial...), text...), '\r', '\n')
+		return lines, nil
+	}
+	lines = make([]byte, 0, len(partial)+i+1)
+	lines = append(append(lines, partial...), text[:i+1]...)
+	return lines, text[i+1:]
+}
+
+// promptText is how an unfinished line looks on its row: what follows its
+// last CR (which went back to column 0), without a trailing CR that is
+// probably the first half of a CRLF.
+func promptText(partial []byte) string {
+	p := bytes.TrimSuffix(partial, []byte{'\r'})
+	if i := bytes.LastIndexByte(p, '\r'); i >= 0 {
+		p = p[i+1:]
+	}
+	return string(p)
+}
+
+// drawDirectLocked writes queued text straight to the terminal (character
+// mode, or the end of a session), keeping track of the unfinished line so
+// line mode can take over where it left off.
+func (s *screen) drawDirectLocked() {
+	if len(s.queue) == 0 {
+		return
+	}
+	s.out.Write(s.queue)
+	if i := bytes.LastIndexByte(s.queue, '\n'); i >= 0 {
+		s.partial = append(s.partial[:0], s.queue[i+1:]...)
+	} else {
+		s.partial = append(s.partial, s.queue...)
+	}
+	if len(s.partial) > maxPartial {
+		s.partial = s.partial[len(s.partial)-maxPartial:]
+	}
+	s.queue = s.queue[:0]
+	s.cond.Broadcast()
+}
+
+// echo shows keys typed in character mode, as the terminal would have.
+func (s *screen) echo(p []byte) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []byte
+	for _, b := range p {
+		switch {
+		case b == '\r':
+			out = append(out, '\r', '\n')
+		case b < 0x20 && b != '\t' || b == 0x7f:
+			out = append(out, '^', b^0x40)
+		default:
+			out = append(out, b)
+		}
+	}
+	s.queue = append(s.queue, out...)
+	s.drawDirectLocked()
+}
+
+// setCharMode switches between line and character mode. Entering character
+// mode draws what is queued after the partial line already on screen.
+func (s *screen) setCharMode(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.charMode = on
+	if on {
+		s.drawDirectLocked()
+	}
+	s.cond.Broadcast()
+}
+
+// hold keeps server text queued while the escape prompt is up, as telnet
+// does; release lets it be drawn again.
+func (s *screen) hold() {
+	s.mu.Lock()
+	s.held = true
+	s.mu.Unlock()
+}
+
+func (s *screen) release() {
+	s.mu.Lock()
+	s.held = false
+	ask := !s.asked && !s.charMode && len(s.queue) > 0
+	s.asked = s.asked || ask
+	s.mu.Unlock()
+	if ask {
+		s.wantDraw()
+	}
+}
+
+// lineEntered notes that the user finished a line: the row holding the
+// server's partial line now also holds the user's text and a newline.
+func (s *screen) lineEntered() {
+	s.mu.Lock()
+	s.partial = s.partial[:0]
+	s.mu.Unlock()
+	s.editor.SetPrompt("")
+}
+
+// prompt is what the editor's prompt should show now.
+func (s *screen) prompt() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return promptText(s.partial)
+}
+
+// drainAll writes whatever is still queued at the end of a session, while
+// no editor runs, and ends the screen.
+func (s *screen) drainAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.queue); n > 0 {
+		midRow := s.queue[n-1] != '\n'
+		s.drawDirectLocked()
+		if midRow {
+			s.out.Write([]byte("\r\n"))
+		}
+	}
+	s.closed = true
+	s.cond.Broadcast()
+}

@@ -1,0 +1,584 @@
+// Package term is the person at the keyboard: the line editor, the screen
+// that shows the server's text without garbling the line being typed, safe
+// display of hostile bytes, the escape prompt, character mode, and the
+// promise that the terminal is restored on every way out.
+package term
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/chzyer/readline"
+	"golang.org/x/sys/unix"
+)
+
+// Options configure an interactive session.
+type Options struct {
+	// EOL is what Enter sends after a line: CRLF unless --eol says otherwise.
+	EOL []byte
+	// HistoryFile keeps typed lines across sessions; "" keeps them in memory.
+	HistoryFile string
+	// RawOutput shows the server's bytes unfiltered (--raw-output).
+	RawOutput bool
+	// Peer is the host as the user named it, for status.
+	Peer string
+	// Status, if set, adds lines to the escape prompt's status (TLS state).
+	Status func() []string
+	// PanicOn makes the named place panic, to test that the terminal is
+	// restored: "render" or "key".
+	PanicOn string
+}
+
+// Terminal is the user's side of a session.
+type Terminal struct {
+	// In gives the keystrokes. If it has SetReadDeadline (a terminal
+	// opened for polling), the session stops reading it when it ends;
+	// otherwise one read stays blocked until the next key or exit.
+	In io.Reader
+	// Out is the screen.
+	Out io.Writer
+	// Fd is the terminal's file descriptor, for raw mode and window size.
+	Fd int
+}
+
+// Counts is what a session moved.
+type Counts struct {
+	Sent, Received int64
+	Elapsed        time.Duration
+}
+
+// SignalError is a session ended by SIGINT, SIGTERM or SIGHUP.
+type SignalError struct{ Signal os.Signal }
+
+func (e *SignalError) Error() string { return "ended by signal " + e.Signal.String() }
+
+// Sentinel runes: Unicode noncharacters, which no keyboard or paste sends,
+// written into the editor's input to make it act on its own goroutine, the
+// only one that may redraw the input line.
+const (
+	runeDraw   = '\uFDD0' // draw the server text queued on the screen
+	runeEnd    = '\uFDD1' // the session is over: return from Readline
+	runeResize = '\uFDD2' // the window changed size
+	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
+)
+
+// Why the editor returned, set on its goroutine by the filter.
+const (
+	whyNone int32 = iota
+	whyCtrlC
+	whyEscape
+	whyEnd
+)
+
+// How the session ended.
+const (
+	endNone = iota
+	endServer
+	endQuit
+	endSignal
+	endTerminal
+)
+
+const ctrlBracket = 0x1d // Ctrl-], the escape key
+
+// Session is one interactive conversation with a server.
+type Session struct {
+	conn  net.Conn
+	term  Terminal
+	opt   Options
+	tty   *ttyState
+	scr   *screen
+	snd   *sender
+	rl    *readline.Instance
+	in    *inbox
+	start time.Time
+
+	received atomic.Int64 // bytes from the server
+	why      atomic.Int32 // why Readline returned (whyNone...)
+
+	mu         sync.Mutex  // guards charMode, pastes and interrupts
+	charMode   bool        // keys go to charKeys instead of the editor
+	pastes     [][]byte    // pasted text waiting for its runePaste
+	interrupts []int32     // what each Ctrl-C given to the editor stands for
+	charKeys chan []byte // keystrokes in character mode
+
+	endOnce   sync.Once
+	ended     chan struct{} // closed when the session must end
+	endReason int           // set before ended is closed
+	endErr    error         // the server's read error, or the signal
+
+	resize func() // readline's reaction to a new width, set at start
+
+	// The fields below are used by Run's goroutine only.
+	eol       []byte
+	localEcho bool // character mode: show typed keys
+	secrets   secretFilter
+	ctrlC     bool   // the last key was Ctrl-C on an empty line
+	resume    string // half-typed text to put back after the escape prompt
+	warned    bool   // the history warning was shown
+}
+
+// Run holds an interactive session on conn until the server closes, the
+// user quits, or a signal arrives, and restores the terminal on every way
+// out, panics included.
+func Run(conn net.Conn, t Terminal, opt Options) (counts Counts, err error) {
+	s := &Session{
+		conn:      conn,
+		term:      t,
+		opt:       opt,
+		tty:       newTTYState(t.Fd),
+		scr:       newScreen(t.Out, !opt.RawOutput),
+		snd:       newSender(conn),
+		in:        newInbox(),
+		start:     time.Now(),
+		charKeys:  make(chan []byte, 64),
+		ended:     make(chan struct{}),
+		eol:       opt.EOL,
+		localEcho: true,
+	}
+	if s.eol == nil {
+		s.eol = []byte("\r\n")
+	}
+	defer s.guard()
+	defer s.tty.restore()
+	if err := s.tty.raw(); err != nil {
+		return counts, fmt.Errorf("cannot set up the terminal: %w", err)
+	}
+	if err := s.startEditor(); err != nil {
+		return counts, err
+	}
+	s.scr.editor = s.rl
+	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
+
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
+	defer signal.Stop(sigs)
+
+	var wg sync.WaitGroup
+	wg.Add(4)
+	go func() { defer wg.Done(); s.readServer() }()
+	go func() { defer wg.Done(); s.readKeys() }()
+	go func() { defer wg.Done(); defer s.guard(); s.snd.run() }()
+	stopSignals := make(chan struct{})
+	go func() { defer wg.Done(); s.watchSignals(sigs, stopSignals) }()
+
+	err = s.loop()
+
+	// Shut down: no editor is reading now.
+	s.scr.drainAll()
+	s.finalWords(err)
+	close(stopSignals)
+	s.snd.stop()
+	conn.Close()
+	s.in.Close()
+	s.rl.Close()
+	s.stopKeys()
+	s.tty.restore()
+	wg.Wait()
+	return Counts{Sent: s.snd.sent.Load(), Received: s.received.Load(), Elapsed: time.Since(s.start)}, err
+}
+
+// guard restores the terminal when a goroutine panics, then lets the panic
+// go on: the crash report lands on a sane terminal.
+func (s *Session) guard() {
+	if r := recover(); r != nil {
+		s.tty.restore()
+		fmt.Fprintf(s.term.Out, "\r\n")
+		panic(r)
+	}
+}
+
+func (s *Session) startEditor() error {
+	cfg := &readline.Config{
+		Prompt:                 "",
+		Stdin:                  s.in,
+		Stdout:                 s.term.Out,
+		Stderr:                 s.term.Out,
+		HistoryFile:            "",
+		HistoryLimit:           1000,
+		DisableAutoSaveHistory: true,
+		HistorySearchFold:      true,
+		InterruptPrompt:        "^C",
+		EOFPrompt:              "^D",
+		FuncIsTerminal:         func() bool { return true },
+		FuncMakeRaw:            func() error { return nil }, // raw for the whole session
+		FuncExitRaw:            func() error { return nil },
+		FuncGetWidth:           s.tty.width,
+		FuncOnWidthChanged:     func(f func()) { s.resize = f },
+		FuncFilterInputRune:    s.filter,
+		Listener:               readline.FuncListener(s.onChange),
+		Painter:                cursorPainter{},
+		ForceUseInteractive:    true,
+	}
+	if s.opt.HistoryFile != "" {
+		if err := prepareHistoryFile(s.opt.HistoryFile); err != nil {
+			s.warnHistory(err)
+		} else {
+			cfg.HistoryFile = s.opt.HistoryFile
+		}
+	}
+	rl, err := readline.NewEx(cfg)
+	if err != nil {
+		return fmt.Errorf("cannot start the line editor: %w", err)
+	}
+	s.rl = rl
+	return nil
+}
+
+// filter sees every key before the editor acts on it, on the editor's
+// goroutine. It draws server text (so drawing never races the editor's own
+// redraws), turns Ctrl-] into a return from Readline, and suspends on Ctrl-Z.
+func (s *Session) filter(r rune) (rune, bool) {
+	defer s.guard()
+	s.scr.render()
+	if s.opt.PanicOn == "render" && r == runeDraw {
+		panic("rawtalk: panic requested by test hook")
+	}
+	cfg := s.rl.Config
+	switch r {
+	case runeDraw:
+		return 0, false
+	case runeResize:
+		if s.resize != nil {
+			s.resize()
+		}
+		return 0, false
+	case runePaste:
+		if s.rl.Operation.IsSearchMode() {
+			return 0, false
+		}
+		return runePaste, true // onChange swaps in the text
+	case runeEnd:
+		s.why.Store(whyEnd)
+		cfg.InterruptPrompt = ""
+		return readline.CharInterrupt, true
+	case readline.CharInterrupt: // Ctrl-C, or Ctrl-] in disguise
+		why := whyCtrlC
+		s.mu.Lock()
+		if len(s.interrupts) > 0 {
+			why, s.interrupts = s.interrupts[0], s.interrupts[1:]
+		}
+		s.mu.Unlock()
+		s.why.Store(why)
+		cfg.InterruptPrompt = "^C"
+		if why == whyEscape {
+			cfg.InterruptPrompt = "^]"
+		}
+		return r, true
+	case readline.CharCtrlZ:
+		s.suspend()
+		return 0, false
+	}
+	return r, true
+}
+
+// onChange replaces the runePaste placeholder with the pasted text, so a
+// paste costs one redraw instead of one per character.
+func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
+	if key != runePaste || pos == 0 || pos > len(line) || line[pos-1] != runePaste {
+		return nil, 0, false
+	}
+	s.mu.Lock()
+	var text []byte
+	if len(s.pastes) > 0 {
+		text, s.pastes = s.pastes[0], s.pastes[1:]
+	}
+	s.mu.Unlock()
+	paste := []rune(string(text))
+	out := make([]rune, 0, len(line)-1+len(paste))
+	out = append(append(append(out, line[:pos-1]...), paste...), line[pos:]...)
+	return out, pos - 1 + len(paste), true
+}
+
+// suspend stops rawtalk like Ctrl-Z stops any program, with the terminal
+// restored, and takes up where it was on fg.
+func (s *Session) suspend() {
+	s.rl.Clean()
+	s.tty.cooked()
+	cont := make(chan os.Signal, 1)
+	signal.Notify(cont, syscall.SIGCONT)
+	unix.Kill(os.Getpid(), syscall.SIGTSTP)
+	select {
+	case <-cont:
+	case <-s.ended:
+	}
+	signal.Stop(cont)
+	s.tty.raw()
+}
+
+// readServer is the download loop: server bytes to the screen.
+func (s *Session) readServer() {
+	defer s.guard()
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := s.conn.Read(buf)
+		if n > 0 {
+			s.received.Add(int64(n))
+			s.scr.push(buf[:n])
+		}
+		if err != nil {
+			s.scr.flushStream()
+			s.end(endServer, err)
+			return
+		}
+	}
+}
+
+// readKeys is the keyboard loop: keys to the editor, or to the server in
+// character mode.
+func (s *Session) readKeys() {
+	defer s.guard()
+	buf := make([]byte, 4096)
+	for {
+		n, err := s.term.In.Read(buf)
+		if n > 0 {
+			if s.opt.PanicOn == "key" && bytes.IndexByte(buf[:n], '!') >= 0 {
+				panic("rawtalk: panic requested by test hook")
+			}
+			s.routeKeys(append([]byte(nil), buf[:n]...))
+		}
+		if err != nil {
+			select {
+			case <-s.ended: // we stopped it
+			default:
+				s.end(endTerminal, err)
+			}
+			return
+		}
+	}
+}
+
+// routeKeys hands a chunk of keystrokes to whoever reads keys now.
+func (s *Session) routeKeys(p []byte) {
+	s.mu.Lock()
+	if s.charMode {
+		s.mu.Unlock()
+		select {
+		case s.charKeys <- p:
+		case <-s.ended:
+		}
+		return
+	}
+	s.mu.Unlock()
+	s.toEditor(p)
+}
+
+// toEditor gives keys to the line editor. Ctrl-] is handed over as Ctrl-C,
+// remembered as an escape: readline stops reading after Ctrl-C, so keys
+// typed after Ctrl-] wait for the escape prompt instead of landing in the
+// line being left.
+func (s *Session) toEditor(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	s.mu.Lock()
+	if isPaste(p) {
+		s.pastes = append(s.pastes, p)
+		s.mu.Unlock()
+		s.in.writeRune(runePaste)
+		return
+	}
+	for i, b := range p {
+		switch b {
+		case ctrlBracket:
+			p[i] = readline.CharInterrupt
+			s.interrupts = append(s.interrupts, whyEscape)
+		case readline.CharInterrupt:
+			s.interrupts = append(s.interrupts, whyCtrlC)
+		}
+	}
+	s.mu.Unlock()
+	s.in.write(p)
+}
+
+// isPaste reports whether a chunk is plain text worth inserting at once:
+// more than one character, no control keys, valid UTF-8.
+func isPaste(p []byte) bool {
+	if len(p) < 2 {
+		return false
+	}
+	for _, b := range p {
+		if b < 0x20 || b == 0x7f {
+			return false
+		}
+	}
+	for _, r := range string(p) {
+		if r == '\uFFFD' || (r >= runeDraw && r <= runePaste) {
+			return false
+		}
+	}
+	return true
+}
+
+// stopKeys ends readKeys if the terminal lets a read be interrupted.
+func (s *Session) stopKeys() {
+	if d, ok := s.term.In.(interface{ SetReadDeadline(time.Time) error }); ok {
+		d.SetReadDeadline(time.Now())
+	}
+}
+
+func (s *Session) watchSignals(sigs <-chan os.Signal, stop <-chan struct{}) {
+	defer s.guard()
+	for {
+		select {
+		case <-stop:
+			return
+		case sig := <-sigs:
+			if sig == syscall.SIGWINCH {
+				s.in.writeRune(runeResize)
+				continue
+			}
+			s.end(endSignal, &SignalError{Signal: sig})
+		}
+	}
+}
+
+// end records why the session must end, once, and wakes whoever waits.
+func (s *Session) end(reason int, err error) {
+	s.endOnce.Do(func() {
+		s.endReason = reason
+		s.endErr = err
+		close(s.ended)
+		s.in.writeRune(runeEnd)
+	})
+}
+
+// loop is the session as the user drives it: read a line, send it.
+func (s *Session) loop() error {
+	for {
+		if s.isCharMode() {
+			if done, err := s.charLoop(); done {
+				return err
+			}
+			continue
+		}
+		line, err := s.rl.ReadlineWithDefault(s.resume)
+		s.resume = ""
+		switch s.why.Swap(whyNone) {
+		case whyEnd:
+			if line != "" {
+				s.notef("rawtalk: the line you were typing was not sent: %s", line)
+			}
+			return s.endError()
+		case whyEscape:
+			s.resume = line
+			if done, err := s.escape(); done {
+				return err
+			}
+			continue
+		case whyCtrlC:
+			if line != "" {
+				s.ctrlC = false
+				continue // discarded, as in a shell
+			}
+			if s.ctrlC {
+				s.endWith(endQuit)
+				s.notef("Connection closed.")
+				return nil
+			}
+			s.ctrlC = true
+			s.notef("rawtalk: to leave, press Ctrl-] and type quit, or press Ctrl-C again")
+			continue
+		}
+		s.ctrlC = false
+		if errors.Is(err, io.EOF) { // Ctrl-D on an empty line
+			s.sendEOF()
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		s.scr.lineEntered()
+		if err := s.snd.send(append([]byte(line), s.eol...)); err != nil {
+			s.notef("rawtalk: not sent: %v", err)
+			continue
+		}
+		s.remember(line)
+	}
+}
+
+func (s *Session) isCharMode() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.charMode
+}
+
+func (s *Session) endWith(reason int) { s.end(reason, nil) }
+
+// endError is what Run returns for the recorded ending.
+func (s *Session) endError() error {
+	<-s.ended
+	switch s.endReason {
+	case endServer:
+		if errors.Is(s.endErr, io.EOF) || errors.Is(s.endErr, net.ErrClosed) {
+			return nil
+		}
+		return &LostError{Peer: s.conn.RemoteAddr(), Err: s.endErr}
+	case endSignal, endTerminal:
+		return s.endErr
+	}
+	return nil
+}
+
+// LostError is a connection that failed mid-session (reset, timeout).
+type LostError struct {
+	Peer net.Addr
+	Err  error
+}
+
+func (e *LostError) Error() string { return fmt.Sprintf("connection to %s lost: %v", e.Peer, e.Err) }
+func (e *LostError) Unwrap() error { return e.Err }
+
+// finalWords are telnet's words for how the session ended.
+func (s *Session) finalWords(err error) {
+	select {
+	case <-s.ended:
+	default:
+		return
+	}
+	if s.endReason == endServer && err == nil {
+		s.notef("Connection closed by foreign host.")
+	}
+}
+
+func (s *Session) sendEOF() {
+	if err := s.snd.closeWrite(); err != nil {
+		s.notef("rawtalk: %v", err)
+		return
+	}
+	s.notef("rawtalk: sent EOF (half-close); the session ends when the server closes")
+}
+
+// remember adds a sent line to the history, unless it carries a secret.
+func (s *Session) remember(line string) {
+	if strings.TrimSpace(line) == "" || s.secrets.secret(line) {
+		return
+	}
+	if err := s.rl.SaveHistory(line); err != nil {
+		s.warnHistory(err)
+	}
+}
+
+func (s *Session) warnHistory(err error) {
+	if s.warned {
+		return
+	}
+	s.warned = true
+	s.notef("rawtalk: warning: history will not be saved: %v", err)
+}
+
+// notef writes one of rawtalk's own lines. It is called only while no
+// editor is reading, so the cursor is at the start of an empty row.
+func (s *Session) notef(format string, args ...any) {
+	fmt.Fprintf(s.term.Out, format+"\r\n", args...)
+}
