@@ -110,7 +110,7 @@ type Session struct {
 	charMode   bool        // keys go to charKeys instead of the editor
 	pastes     [][]byte    // pasted text waiting for its runePaste
 	interrupts []int32     // what each Ctrl-C given to the editor stands for
-	charKeys chan []byte // keystrokes in character mode
+	charKeys   chan []byte // keystrokes in character mode
 
 	endOnce   sync.Once
 	ended     chan struct{} // closed when the session must end
