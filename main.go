@@ -195,7 +195,6 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 
 	if interactive {
 		con.sayf("Connected to %s.", target.Host)
-		con.sayf("Escape character is '^]'.")
 	} else {
 		con.verbosef("%s", succeeded(target, conn))
 	}
@@ -214,6 +213,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 			HistoryFile: history,
 			RawOutput:   o.rawOutput,
 			Peer:        target.Host,
+			Banner:      "Escape character is '^]'.",
 			PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
 		})
 		con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",

@@ -29,12 +29,11 @@ func (s *Session) charLoop() (done bool, err error) {
 			}
 			// Keys typed after Ctrl-] belong to the escape prompt.
 			s.setCharMode(false)
-			s.scr.echo([]byte("^]\r"))
+			s.scr.leaveRow("^]")
 			s.toEditor(after)
 			if done, err := s.escape(); done {
 				return true, err
 			}
-			s.rl.SetPrompt("")
 			if !s.isCharMode() {
 				return false, nil
 			}

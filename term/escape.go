@@ -16,12 +16,12 @@ type escapeCommand struct {
 // escapeCommands is the escape prompt's command table, in help order.
 var escapeCommands = []escapeCommand{
 	{"quit", "", "close the connection and exit"},
-	{"close", "", "close the connection and exit (same as quit)"},
-	{"status", "", "show the peer, addresses, time connected, bytes, line ending and mode"},
-	{"send", "TEXT", `send TEXT as bytes, no line ending added; escapes: \r \n \t \e \0 \xNN \\`},
-	{"eol", "crlf|lf|cr|none", "set what Enter sends after a line"},
-	{"mode", "line|character", "line: edit then send on Enter; character: send each key as typed"},
-	{"eof", "", "half-close: tell the server you are done sending, keep reading"},
+	{"close", "", "the same as quit"},
+	{"status", "", "peer, addresses, time, bytes, line ending, mode"},
+	{"send", "TEXT", `send bytes as typed: \r \n \t \e \0 \xNN \\`},
+	{"eol", "crlf|lf|cr|none", "what Enter sends after a line"},
+	{"mode", "line|character", "edit lines, or send each key as typed"},
+	{"eof", "", "half-close: you are done sending, keep reading"},
 	{"help", "", "list these commands (also ?)"},
 }
 
@@ -66,7 +66,7 @@ func helpText() string {
 		if c.args != "" {
 			name += " " + c.args
 		}
-		fmt.Fprintf(&b, "%-22s %s\r\n", name, c.help)
+		fmt.Fprintf(&b, "%-21s %s\r\n", name, c.help)
 	}
 	b.WriteString("(an empty line goes back to the session; commands may be abbreviated)\r\n")
 	return b.String()

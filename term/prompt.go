@@ -104,7 +104,7 @@ func (s *Session) statusLines() []string {
 	}
 	lines := []string{
 		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, addrWords(s.conn.RemoteAddr()), addrWords(s.conn.LocalAddr())),
-		fmt.Sprintf("Connected for %s; %d bytes sent, %d bytes received", time.Since(s.start).Round(time.Second/10), s.snd.sent.Load(), s.received.Load()),
+		fmt.Sprintf("Connected for %.1f s; %d bytes sent, %d bytes received", time.Since(s.start).Seconds(), s.snd.sent.Load(), s.received.Load()),
 		fmt.Sprintf("Line ending: %s; mode: %s; display: %s", EOLName(s.eol), mode, display),
 	}
 	if n := s.snd.backlog(); n > 0 {

@@ -175,6 +175,14 @@ func (s *screen) echo(p []byte) {
 	s.drawDirectLocked()
 }
 
+// leaveRow ends the row the cursor is on with mark (as "^]") without
+// forgetting the server's unfinished line, which the next prompt redraws.
+func (s *screen) leaveRow(mark string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Write([]byte(mark + "\r\n"))
+}
+
 // setCharMode switches between line and character mode. Entering character
 // mode draws what is queued after the partial line already on screen.
 func (s *screen) setCharMode(on bool) {

@@ -34,6 +34,9 @@ type Options struct {
 	Peer string
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
+	// Banner is printed once the terminal is ready for keys, so that
+	// nothing typed after it is echoed by the kernel or lost.
+	Banner string
 	// PanicOn makes the named place panic, to test that the terminal is
 	// restored: "render" or "key".
 	PanicOn string
@@ -110,6 +113,7 @@ type Session struct {
 	charMode   bool        // keys go to charKeys instead of the editor
 	pastes     [][]byte    // pasted text waiting for its runePaste
 	interrupts []int32     // what each Ctrl-C given to the editor stands for
+	pasting    []byte      // the paste being inserted: set by filter, used by onChange
 	charKeys   chan []byte // keystrokes in character mode
 
 	endOnce   sync.Once
@@ -163,6 +167,9 @@ func Run(conn net.Conn, t Terminal, opt Options) (counts Counts, err error) {
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
 	defer signal.Stop(sigs)
+	if s.opt.Banner != "" {
+		s.notef("%s", s.opt.Banner)
+	}
 
 	var wg sync.WaitGroup
 	wg.Add(4)
@@ -257,7 +264,14 @@ func (s *Session) filter(r rune) (rune, bool) {
 		if s.rl.Operation.IsSearchMode() {
 			return 0, false
 		}
-		return runePaste, true // onChange swaps in the text
+		s.mu.Lock()
+		if len(s.pastes) > 0 {
+			s.pasting, s.pastes = s.pastes[0], s.pastes[1:]
+		}
+		s.mu.Unlock()
+		// Ctrl-G does nothing in the editor but still reaches onChange,
+		// which inserts the text with a single redraw.
+		return readline.CharBell, true
 	case runeEnd:
 		s.why.Store(whyEnd)
 		cfg.InterruptPrompt = ""
@@ -282,22 +296,19 @@ func (s *Session) filter(r rune) (rune, bool) {
 	return r, true
 }
 
-// onChange replaces the runePaste placeholder with the pasted text, so a
-// paste costs one redraw instead of one per character.
+// onChange inserts pasted text at the cursor, so a paste costs one redraw
+// instead of one per character. It runs on the editor's goroutine right
+// after filter, except for one call from Readline itself with key 0.
 func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
-	if key != runePaste || pos == 0 || pos > len(line) || line[pos-1] != runePaste {
+	if key != readline.CharBell || s.pasting == nil {
 		return nil, 0, false
 	}
-	s.mu.Lock()
-	var text []byte
-	if len(s.pastes) > 0 {
-		text, s.pastes = s.pastes[0], s.pastes[1:]
-	}
-	s.mu.Unlock()
-	paste := []rune(string(text))
-	out := make([]rune, 0, len(line)-1+len(paste))
-	out = append(append(append(out, line[:pos-1]...), paste...), line[pos:]...)
-	return out, pos - 1 + len(paste), true
+	paste := []rune(string(s.pasting))
+	s.pasting = nil
+	pos = min(pos, len(line))
+	out := make([]rune, 0, len(line)+len(paste))
+	out = append(append(append(out, line[:pos]...), paste...), line[pos:]...)
+	return out, pos + len(paste), true
 }
 
 // suspend stops rawtalk like Ctrl-Z stops any program, with the terminal

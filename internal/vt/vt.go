@@ -1,0 +1,240 @@
+// Package vt is a small terminal emulator for tests: enough of a VT100 and
+// xterm to replay what rawtalk and its line editor write (text with wide
+// characters, CR, LF, BS, TAB, cursor moves, erases, SGR) and to say what a
+// person would see and where the cursor is.
+package vt
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
+)
+
+// Screen is a grid of cells and a cursor.
+type Screen struct {
+	Width, Height int
+	cells         [][]rune // rows of cells; 0 is the right half of a wide rune
+	X, Y          int      // cursor column and row, from 0
+	pendingWrap   bool     // the last column was written; the next rune wraps
+	partial       []byte   // an escape sequence or UTF-8 rune cut by a write
+	Scrolled      int      // rows scrolled off the top, ever
+	Bells         int      // BEL bytes received
+}
+
+// New returns an empty screen.
+func New(width, height int) *Screen {
+	s := &Screen{Width: width, Height: height}
+	s.cells = make([][]rune, height)
+	for i := range s.cells {
+		s.cells[i] = blankRow(width)
+	}
+	return s
+}
+
+func blankRow(w int) []rune {
+	r := make([]rune, w)
+	for i := range r {
+		r[i] = ' '
+	}
+	return r
+}
+
+// Write feeds terminal output to the screen.
+func (s *Screen) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(s.partial) > 0 {
+		p = append(s.partial, p...)
+		s.partial = nil
+	}
+	for i := 0; i < len(p); {
+		b := p[i]
+		switch {
+		case b == 0x1b:
+			used, ok := s.escape(p[i:])
+			if !ok {
+				s.partial = append([]byte(nil), p[i:]...)
+				return n, nil
+			}
+			i += used
+			continue
+		case b == '\r':
+			s.X, s.pendingWrap = 0, false
+		case b == '\n':
+			s.lineFeed()
+		case b == '\b':
+			if s.pendingWrap {
+				s.pendingWrap = false
+			} else if s.X > 0 {
+				s.X--
+			}
+		case b == '\t':
+			s.X = min((s.X/8+1)*8, s.Width-1)
+		case b == 0x07:
+			s.Bells++
+		case b < 0x20 || b == 0x7f:
+			// other controls do nothing visible
+		default:
+			if !utf8.FullRune(p[i:]) {
+				s.partial = append([]byte(nil), p[i:]...)
+				return n, nil
+			}
+			r, size := utf8.DecodeRune(p[i:])
+			s.put(r)
+			i += size
+			continue
+		}
+		i++
+	}
+	return n, nil
+}
+
+func (s *Screen) put(r rune) {
+	w := runewidth.RuneWidth(r)
+	if w == 0 {
+		return // combining marks join the previous cell
+	}
+	if s.pendingWrap || s.X+w > s.Width {
+		s.X = 0
+		s.lineFeed()
+		s.pendingWrap = false
+	}
+	s.cells[s.Y][s.X] = r
+	if w == 2 {
+		s.cells[s.Y][s.X+1] = 0
+	}
+	s.X += w
+	if s.X >= s.Width {
+		s.X = s.Width - 1
+		s.pendingWrap = true
+	}
+}
+
+func (s *Screen) lineFeed() {
+	s.pendingWrap = false
+	if s.Y < s.Height-1 {
+		s.Y++
+		return
+	}
+	copy(s.cells, s.cells[1:])
+	s.cells[s.Height-1] = blankRow(s.Width)
+	s.Scrolled++
+}
+
+// escape handles one escape sequence at the start of p, returning its
+// length, or ok=false if p ends before the sequence does.
+func (s *Screen) escape(p []byte) (int, bool) {
+	if len(p) < 2 {
+		return 0, false
+	}
+	if p[1] != '[' {
+		return 2, true // two-byte escapes: ignored
+	}
+	j := 2
+	for j < len(p) && (p[j] >= 0x30 && p[j] <= 0x3f) {
+		j++
+	}
+	if j >= len(p) {
+		return 0, false
+	}
+	params, final := string(p[2:j]), p[j]
+	arg := func(def int) int {
+		first, _, _ := strings.Cut(params, ";")
+		if n, err := strconv.Atoi(first); err == nil && n > 0 {
+			return n
+		}
+		return def
+	}
+	s.pendingWrap = s.pendingWrap && final == 'm'
+	switch final {
+	case 'A':
+		s.Y = max(s.Y-arg(1), 0)
+	case 'B':
+		s.Y = min(s.Y+arg(1), s.Height-1)
+	case 'C':
+		s.X = min(s.X+arg(1), s.Width-1)
+	case 'D':
+		s.X = max(s.X-arg(1), 0)
+	case 'G':
+		s.X = min(arg(1)-1, s.Width-1)
+	case 'H':
+		row, col, _ := strings.Cut(params, ";")
+		y, _ := strconv.Atoi(row)
+		x, _ := strconv.Atoi(col)
+		s.Y, s.X = min(max(y, 1), s.Height)-1, min(max(x, 1), s.Width)-1
+	case 'K':
+		switch arg(0) {
+		case 0:
+			s.clear(s.Y, s.X, s.Width)
+		case 1:
+			s.clear(s.Y, 0, s.X+1)
+		case 2:
+			s.clear(s.Y, 0, s.Width)
+		}
+	case 'J':
+		switch arg(0) {
+		case 0:
+			s.clear(s.Y, s.X, s.Width)
+			for y := s.Y + 1; y < s.Height; y++ {
+				s.clear(y, 0, s.Width)
+			}
+		case 2, 3:
+			for y := 0; y < s.Height; y++ {
+				s.clear(y, 0, s.Width)
+			}
+		}
+	}
+	return j + 1, true
+}
+
+func (s *Screen) clear(y, from, to int) {
+	for x := from; x < to && x < s.Width; x++ {
+		s.cells[y][x] = ' '
+	}
+}
+
+// Line is row y as text, trailing spaces removed.
+func (s *Screen) Line(y int) string {
+	var b strings.Builder
+	for _, r := range s.cells[y] {
+		if r != 0 {
+			b.WriteRune(r)
+		}
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Lines is the whole screen, one string a row, without trailing blank rows.
+func (s *Screen) Lines() []string {
+	var out []string
+	for y := 0; y < s.Height; y++ {
+		out = append(out, s.Line(y))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
+	}
+	return out
+}
+
+// String is the screen as text, for failure messages.
+func (s *Screen) String() string {
+	return strings.Join(s.Lines(), "\n") + "\n[cursor at row " + strconv.Itoa(s.Y) + ", column " + strconv.Itoa(s.X) + "]"
+}
+
+// CursorLine is the row the cursor is on.
+func (s *Screen) CursorLine() string { return s.Line(s.Y) }
+
+// Contains reports whether any row contains text.
+func (s *Screen) Contains(text string) bool {
+	for y := 0; y < s.Height; y++ {
+		if strings.Contains(s.Line(y), text) {
+			return true
+		}
+	}
+	return false
+}
+
+// Column is the display column where the cursor sits after the text
+// before it on its row: the width of that text.
+func Column(text string) int { return runewidth.StringWidth(text) }
