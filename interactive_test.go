@@ -493,7 +493,9 @@ func TestInteractivePasteIsNotRedrawnPerCharacter(t *testing.T) {
 	before := c.written
 	c.mu.Unlock()
 	c.send(line)
-	c.waitFor("the pasted line", func(s *vt.Screen) bool { return s.Contains("0123456789012") && strings.HasSuffix(s.CursorLine(), "789") })
+	c.waitFor("the pasted line", func(s *vt.Screen) bool {
+		return s.Contains("0123456789012") && strings.HasSuffix(s.CursorLine(), "789")
+	})
 	c.send("\r")
 	expectRecv(t, conn, line+"\r\n")
 	c.mu.Lock()
