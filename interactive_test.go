@@ -113,7 +113,11 @@ func rawtalkPath(t *testing.T) string {
 
 func startTTY(t *testing.T, env []string, args ...string) *tty {
 	t.Helper()
-	cmd := exec.Command(rawtalkPath(t), args...)
+	return startTTYCommand(t, exec.Command(rawtalkPath(t), args...), env)
+}
+
+func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
+	t.Helper()
 	// GORACE: a -race build otherwise sleeps a second at exit.
 	cmd.Env = append(os.Environ(), "TERM=xterm", "XDG_STATE_HOME="+t.TempDir(), "GORACE=atexit_sleep_ms=0")
 	cmd.Env = append(cmd.Env, env...)
@@ -630,4 +634,29 @@ func TestInteractiveResetEndsWithError(t *testing.T) {
 	c.waitText("connection reset by peer")
 	c.checkRestored()
 	_ = bytes.MinRead
+}
+
+// Ctrl-Z under a job-control shell stops rawtalk with the terminal
+// restored, and fg brings the session back with the line redrawn.
+func TestInteractiveCtrlZAndFg(t *testing.T) {
+	sh, err := exec.LookPath("sh")
+	if err != nil {
+		t.Skip("no sh for job control")
+	}
+	p := newPeer(t)
+	c := startTTYCommand(t, exec.Command(sh, "-i"), []string{"PS1=$ ", "ENV="})
+	c.waitCursorLine("$ ", 2)
+	c.send(rawtalkPath(t) + " 127.0.0.1 " + p.port() + "\r")
+	conn := p.accept()
+	c.waitText("Escape character is '^]'.")
+	c.send("abc")
+	c.waitCursorLine("abc", 3)
+	c.send("\x1a")
+	c.waitCursorLine("$ ", 2)
+	c.checkRestored()
+	c.send("fg\r")
+	c.waitCursorLine("abc", 3)
+	c.checkRaw()
+	c.send("d\r")
+	expectRecv(t, conn, "abcd\r\n")
 }

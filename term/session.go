@@ -314,6 +314,12 @@ func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 // suspend stops rawtalk like Ctrl-Z stops any program, with the terminal
 // restored, and takes up where it was on fg.
 func (s *Session) suspend() {
+	if unix.Getpgrp() == os.Getpid() && os.Getpid() == mustGetsid() {
+		// A session leader has no shell to stop it for: Ctrl-Z would hang.
+		s.rl.Clean()
+		s.notef("rawtalk: no job control here; Ctrl-Z does nothing")
+		return
+	}
 	s.rl.Clean()
 	s.tty.cooked()
 	cont := make(chan os.Signal, 1)
@@ -325,6 +331,14 @@ func (s *Session) suspend() {
 	}
 	signal.Stop(cont)
 	s.tty.raw()
+}
+
+func mustGetsid() int {
+	sid, err := unix.Getsid(0)
+	if err != nil {
+		return -1
+	}
+	return sid
 }
 
 // readServer is the download loop: server bytes to the screen.
