@@ -52,10 +52,10 @@ func (s *Sanitizer) Append(dst, src []byte) []byte {
 		s.npend = 0
 		r, size := utf8.DecodeRune(p)
 		dst = s.rune(dst, p[:size], r)
-		// Bytes beyond the character (it was invalid) are re-read as input.
+		// Bytes beyond the character (it was invalid) are read again, in
+		// front of the rest of the input.
 		if size < len(p) {
-			rest := append([]byte(nil), p[size:]...)
-			dst = s.Append(dst, rest)
+			src = append(append([]byte(nil), p[size:]...), src...)
 		}
 	}
 	for i := 0; i < len(src); {
