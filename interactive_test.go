@@ -631,7 +631,7 @@ func TestInteractiveResetEndsWithError(t *testing.T) {
 	if code := c.waitExit(); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
-	c.waitText("connection reset by peer")
+	c.waitText("lost: Connection reset by peer")
 	c.checkRestored()
 	_ = bytes.MinRead
 }

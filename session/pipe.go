@@ -37,7 +37,7 @@ type TransferError struct {
 }
 
 func (e *TransferError) Error() string {
-	return fmt.Sprintf("connection to %s lost: %s", addrWords(e.Peer), Strerror(e.Err))
+	return fmt.Sprintf("connection to %s lost: %s", AddrWords(e.Peer), Strerror(e.Err))
 }
 
 func (e *TransferError) Unwrap() error { return e.Err }
@@ -55,8 +55,8 @@ func (e *IdleError) Error() string {
 	return fmt.Sprintf("no data in either direction for %v; closing", e.After)
 }
 
-// addrWords prints an address as nc does: "127.0.0.1 port 80".
-func addrWords(a net.Addr) string {
+// AddrWords prints an address as nc does: "127.0.0.1 port 80".
+func AddrWords(a net.Addr) string {
 	if a == nil {
 		return "peer"
 	}

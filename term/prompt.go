@@ -4,9 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"strings"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session"
 )
 
 // escapePrompt is telnet's "telnet> ", under rawtalk's name.
@@ -103,7 +104,7 @@ func (s *Session) statusLines() []string {
 		display = "raw"
 	}
 	lines := []string{
-		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, addrWords(s.conn.RemoteAddr()), addrWords(s.conn.LocalAddr())),
+		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, session.AddrWords(s.conn.RemoteAddr()), session.AddrWords(s.conn.LocalAddr())),
 		fmt.Sprintf("Connected for %.1f s; %d bytes sent, %d bytes received", time.Since(s.start).Seconds(), s.snd.sent.Load(), s.received.Load()),
 		fmt.Sprintf("Line ending: %s; mode: %s; display: %s", EOLName(s.eol), mode, display),
 	}
@@ -114,16 +115,4 @@ func (s *Session) statusLines() []string {
 		lines = append(lines, s.opt.Status()...)
 	}
 	return lines
-}
-
-// addrWords prints an address as nc does: "127.0.0.1 port 80".
-func addrWords(a net.Addr) string {
-	if a == nil {
-		return "?"
-	}
-	host, port, err := net.SplitHostPort(a.String())
-	if err != nil {
-		return a.String()
-	}
-	return host + " port " + port
 }

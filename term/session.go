@@ -20,6 +20,8 @@ import (
 
 	"github.com/chzyer/readline"
 	"golang.org/x/sys/unix"
+
+	"github.com/rawtalk/rawtalk/session"
 )
 
 // Options configure an interactive session.
@@ -561,7 +563,9 @@ type LostError struct {
 	Err  error
 }
 
-func (e *LostError) Error() string { return fmt.Sprintf("connection to %s lost: %v", e.Peer, e.Err) }
+func (e *LostError) Error() string {
+	return fmt.Sprintf("connection to %s lost: %s", session.AddrWords(e.Peer), session.Strerror(e.Err))
+}
 func (e *LostError) Unwrap() error { return e.Err }
 
 // finalWords are telnet's words for how the session ended.
