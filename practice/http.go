@@ -141,6 +141,7 @@ skipEmptyLines: // RFC 9112 asks servers to ignore empty lines before a request
 
 readHeaders:
 	for {
+		h.s.idleDeadline(h.c)
 		line, err := h.lr.readLine()
 		switch {
 		case errors.Is(err, errLineTooLong):
