@@ -227,3 +227,20 @@ func TestHTTPNoDateDrift(t *testing.T) {
 		t.Errorf("Date = %q, want the time of the request", resp.Header.Get("Date"))
 	}
 }
+
+// TestHTTPErrorAnswerSurvivesUnreadInput checks the lingering close: after
+// an error answer the client may still be sending (here a large body the
+// server will not read). Closing the socket with those bytes unread would
+// send a reset, and the client would see "connection reset" instead of
+// the answer and a clean end.
+func TestHTTPErrorAnswerSurvivesUnreadInput(t *testing.T) {
+	_, addr := startServer(t, "http", nil)
+	c := dial(t, addr)
+	go func() { // the write may fail once the server is done; the answer matters
+		io.WriteString(c.conn, "GET / HTTP/1.1\r\n\r\n"+strings.Repeat("x", 256<<10))
+	}()
+	got := c.readAll()
+	if !strings.HasPrefix(got, "HTTP/1.1 400 Bad Request\r\n") {
+		t.Fatalf("got %q, want a 400", got)
+	}
+}
