@@ -103,6 +103,8 @@ func TestHTTPLimits(t *testing.T) {
 		name, request, status string
 	}{
 		{"long request line", "GET /" + long + " HTTP/1.1\r\nHost: x\r\n\r\n", "414 URI Too Long"},
+		// The answer comes at the limit, without waiting for an end of line.
+		{"endless request line", "GET /" + long, "414 URI Too Long"},
 		{"long header line", "GET / HTTP/1.1\r\nHost: x\r\nX-Long: " + long + "\r\n\r\n", "431 Request Header Fields Too Large"},
 		{"too many headers", "GET / HTTP/1.1\r\nHost: x\r\n" + manyHeaders + "\r\n", "431 Request Header Fields Too Large"},
 		{"body too large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", httpMaxBody+1), "413 Content Too Large"},

@@ -226,7 +226,9 @@ func TestMaxConns(t *testing.T) {
 		first := dial(t, addr)
 		first.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
 		first.expect("HTTP/1.1 200 OK\r\n")
-		got := dial(t, addr).readAll()
+		second := dial(t, addr)
+		second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		got := second.readAll()
 		if !strings.HasPrefix(got, "HTTP/1.1 503 Service Unavailable\r\n") {
 			t.Fatalf("second client got %q, want 503", got)
 		}

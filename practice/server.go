@@ -156,6 +156,17 @@ func (s *Server) ServeConn(conn net.Conn) {
 func (s *Server) turnAway(conn net.Conn) {
 	switch s.Kind {
 	case "http":
+		// HTTP answers requests, so read the request head first, briefly;
+		// a client that sends nothing gets the answer when the wait ends.
+		conn.SetReadDeadline(time.Now().Add(lingerTimeout))
+		lr := newLineReader(conn, httpLineLimit)
+	skipRequestHead:
+		for {
+			line, err := lr.readLine()
+			if err != nil || line == "" {
+				break skipRequestHead
+			}
+		}
 		h := &httpConn{s: s, c: conn}
 		h.writeResponse(&httpRequest{method: "GET"}, &httpResponse{
 			status: 503, close: true,
@@ -242,21 +253,12 @@ func newLineReader(conn net.Conn, limit int) *lineReader {
 }
 
 // readLine returns the next line without its line ending. A line longer
-// than the limit is consumed to its end and reported as errLineTooLong. At
-// EOF in the middle of a line, it returns the partial line and io.EOF.
+// than the limit is reported as errLineTooLong at once, with the rest of it
+// left unread (skipLine drops it). At EOF in the middle of a line, it
+// returns the partial line and io.EOF.
 func (lr *lineReader) readLine() (string, error) {
 	line, err := lr.r.ReadSlice('\n')
 	if errors.Is(err, bufio.ErrBufferFull) {
-	skipRestOfLine:
-		for {
-			_, err = lr.r.ReadSlice('\n')
-			if !errors.Is(err, bufio.ErrBufferFull) {
-				break skipRestOfLine
-			}
-		}
-		if err != nil {
-			return "", err
-		}
 		return "", errLineTooLong
 	}
 	s := string(line)
@@ -269,6 +271,16 @@ func (lr *lineReader) readLine() (string, error) {
 		lr.lastEnding = ""
 	}
 	return strings.TrimSuffix(strings.TrimSuffix(s, "\n"), "\r"), err
+}
+
+// skipLine reads and drops the rest of a line that was too long.
+func (lr *lineReader) skipLine() error {
+	for {
+		_, err := lr.r.ReadSlice('\n')
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return err
+		}
+	}
 }
 
 // ending is how the last line read ended, as visible text.

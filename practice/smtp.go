@@ -90,13 +90,17 @@ func (s *Server) serveSMTP(conn net.Conn) {
 	for {
 		s.idleDeadline(conn)
 		line, err := sc.lr.readLine()
+		tooLong := false
+		if errors.Is(err, errLineTooLong) {
+			tooLong, err = true, sc.lr.skipLine()
+		}
 		var answer string
 		switch {
-		case errors.Is(err, errLineTooLong) || err == nil && len(line)+2 > smtpCommandLimit:
-			answer = "500 5.5.2 Error: line too long"
 		case err != nil:
 			sc.hangUp(err)
 			return
+		case tooLong || len(line)+2 > smtpCommandLimit:
+			answer = "500 5.5.2 Error: line too long"
 		default:
 			var quit bool
 			answer, quit = sc.command(line)
@@ -278,6 +282,10 @@ readText:
 		switch {
 		case errors.Is(err, errLineTooLong):
 			tooLong = true
+			if err := sc.lr.skipLine(); err != nil {
+				sc.readErr = err
+				return ""
+			}
 			continue readText
 		case err != nil:
 			sc.readErr = err
