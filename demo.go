@@ -62,7 +62,8 @@ func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *con
 
 	host, port := splitAddr(ln.Addr())
 	if isTerminal(stdin) || o.verbose {
-		con.sayf("rawtalk: practice %s server on %s. Try: %s", kind, ln.Addr(), firstSteps(kind))
+		con.sayf("rawtalk: practice %s server on %s", kind, ln.Addr())
+		con.hintf("%s", firstSteps(kind))
 	}
 	// The session is an ordinary `rawtalk HOST PORT`, so it behaves the
 	// same, on a terminal and piped.
@@ -139,11 +140,11 @@ func serveDemo(ctx context.Context, srv *practice.Server, ln net.Listener, con *
 func firstSteps(kind string) string {
 	switch kind {
 	case "http":
-		return "GET / HTTP/1.1, then Host: localhost, then an empty line."
+		return "type GET / HTTP/1.1, then Host: localhost, then an empty line"
 	case "smtp":
-		return "EHLO me, then HELP."
+		return "type EHLO me, then HELP"
 	}
-	return "type a line; the server sends it back."
+	return "type a line; the server sends it back"
 }
 
 // plural is "1 connection", "2 connections".
