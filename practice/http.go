@@ -157,7 +157,7 @@ readHeaders:
 			return req, fail(431, "The request has more than %d header lines.\n", httpMaxHeaders)
 		}
 		if line[0] == ' ' || line[0] == '\t' {
-			return req, fail(400, "A header line starts with a space: continued header lines are obsolete (RFC 9112).\n")
+			return req, fail(400, "A header line starts with a space; continued (folded) header lines\nare obsolete (RFC 9112).\n")
 		}
 		name, value, ok := strings.Cut(line, ":")
 		if !ok {
@@ -267,7 +267,7 @@ func route(req *httpRequest) *httpResponse {
 		resp.extra = []httpHeader{{"Allow", "GET, HEAD"}}
 		return resp
 	default:
-		resp := fail(501, "The method %q is not one this server knows. Methods are case-sensitive: GET, HEAD.\n", req.method)
+		resp := fail(501, "The method %q is not one this server knows.\nMethods are case-sensitive: GET, HEAD.\n", req.method)
 		resp.close = false
 		return resp
 	}
@@ -280,7 +280,7 @@ func route(req *httpRequest) *httpResponse {
 		return &httpResponse{status: 200, body: headersPage(req)}
 	case "/redirect":
 		return &httpResponse{status: 302, extra: []httpHeader{{"Location", "/hello"}},
-			body: "This page moved to /hello (see the Location header); a browser would ask for that next.\n"}
+			body: "This page moved to /hello: see the Location header. A browser would\nask for /hello next.\n"}
 	}
 	resp := fail(404, "There is no page %s here. GET / lists the pages.\n", req.path)
 	resp.close = false
