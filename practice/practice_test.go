@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -280,5 +282,42 @@ func TestOnConnect(t *testing.T) {
 		}
 	case <-time.After(waitLimit):
 		t.Fatal("OnConnect was not called")
+	}
+}
+
+// flakyListener fails its first accepts with "too many open files", as a
+// busy machine does.
+type flakyListener struct {
+	net.Listener
+	failures int
+}
+
+func (l *flakyListener) Accept() (net.Conn, error) {
+	if l.failures > 0 {
+		l.failures--
+		return nil, &net.OpError{Op: "accept", Net: "tcp", Err: os.NewSyscallError("accept4", syscall.EMFILE)}
+	}
+	return l.Listener.Accept()
+}
+
+// TestServeOutOfFiles checks that running out of file descriptors pauses
+// the server instead of ending it.
+func TestServeOutOfFiles(t *testing.T) {
+	s, err := New("echo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, &flakyListener{Listener: ln, failures: 3}) }()
+	converse(t, dial(t, ln.Addr().String()), "> still serving\n< still serving\n")
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("Serve = %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -104,18 +105,26 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.closeAll()
 
 	busy := make(chan struct{}, max(s.MaxConns, 1)) // one token per client being served
+	var backoff time.Duration                       // wait after a failed accept, as net/http does
 	for {
 		conn, err := ln.Accept()
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			var ne net.Error
-			if errors.As(err, &ne) && ne.Timeout() {
-				continue // a transient accept failure (EMFILE and the like)
+			if !isTransient(err) {
+				return err
 			}
-			return err
+			// Out of file descriptors and the like: wait for clients to
+			// leave, then try again.
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			select {
+			case <-time.After(backoff):
+			case <-ctx.Done():
+			}
+			continue
 		}
+		backoff = 0
 		s.track(conn)
 		if s.OnConnect != nil {
 			s.OnConnect(conn.RemoteAddr())
@@ -285,6 +294,13 @@ func (lr *lineReader) skipLine() error {
 
 // ending is how the last line read ended, as visible text.
 func (lr *lineReader) ending() string { return lr.lastEnding }
+
+// isTransient tells whether an accept failure may pass: too many open
+// files, or a client that left before it was accepted.
+func isTransient(err error) bool {
+	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
+		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.ENOBUFS) || isTimeout(err)
+}
 
 // isTimeout tells whether err is a deadline passing.
 func isTimeout(err error) bool {
