@@ -56,6 +56,7 @@ const helpText = `rawtalk: talk to a network service by hand.
 Usage:
   rawtalk [flags] HOST PORT
   rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
+  rawtalk --demo [http|smtp|echo]  (a practice server, no network needed)
 
 PORT is a number or a service name (http, smtp, imap, redis, ...).
 
@@ -67,6 +68,10 @@ through unchanged both ways, and at the end of stdin the connection is
 half-closed so the server sees the request is complete.
 
 Examples:
+  Practise on a built-in server first, with no network:
+    rawtalk --demo
+    rawtalk --demo smtp
+
   Type HTTP by hand (press Enter twice after the Host line):
     rawtalk example.com 80
     GET / HTTP/1.1

@@ -660,3 +660,12 @@ func TestInteractiveCtrlZAndFg(t *testing.T) {
 	c.send("d\r")
 	expectRecv(t, conn, "abcd\r\n")
 }
+
+// A NUL from the keyboard (Ctrl-Space) must not stop the line editor.
+func TestInteractiveNULKeyIsHarmless(t *testing.T) {
+	c, conn := connect(t, nil)
+	c.send("a\x00b\r")
+	expectRecv(t, conn, "ab\r\n")
+	conn.Write([]byte("still here\r\n"))
+	c.waitText("still here")
+}

@@ -43,6 +43,9 @@ type options struct {
 	rawOutput   bool
 	help        bool
 	showVersion bool
+	demo        string // --demo KIND: start a practice server and talk to it
+	demoServe   string // --demo-serve KIND: only run a practice server
+	demoPort    int    // --demo-port: the practice server's port; 0 picks a free one
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -67,6 +70,11 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
+	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server (http, smtp, echo) on 127.0.0.1 and talk to it")
+	fs.Lookup("demo").NoOptDefVal = "http"
+	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C")
+	fs.Lookup("demo-serve").NoOptDefVal = "http"
+	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -152,6 +160,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	}
 	if o.wait < 0 {
 		return &usageError{fmt.Sprintf("invalid -w %v: must be a positive number of seconds", o.wait)}
+	}
+	if o.demo != "" || o.demoServe != "" || o.demoPort != 0 {
+		return demo(o, args, stdin, stdout, con)
 	}
 	eol, err := term.ParseEOL(o.eol)
 	if err != nil {

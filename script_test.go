@@ -30,6 +30,13 @@ func TestMain(m *testing.M) {
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			// History goes in the work directory, not $HOME (/no-home);
+			// a -race build would otherwise sleep a second at every exit.
+			env.Setenv("XDG_STATE_HOME", env.WorkDir+"/.state")
+			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"serve":    cmdServe,
 			"fakedns":  cmdFakeDNS,
@@ -61,7 +68,7 @@ func TestScripts(t *testing.T) {
 //	http       read a request head, answer 200 with "hello\n", close
 //	sink FILE  read to EOF, save the bytes in FILE, answer "received N bytes\n", close
 //	halfclose  read to EOF, answer "saw EOF\n", close
-//	greet TEXT send TEXT and a newline, close at once
+//	greet TEXT send TEXT and a newline, half-close, read to EOF, close
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
@@ -137,7 +144,10 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		file := ts.MkAbs(arg)
 		return func(c *net.TCPConn) {
 			defer c.Close()
-			data, _ := io.ReadAll(c)
+			data, err := io.ReadAll(c)
+			if err != nil || len(data) == 0 {
+				return // a stray probe (a port scan on this machine), not the test
+			}
 			os.WriteFile(file, data, 0o644)
 			fmt.Fprintf(c, "received %d bytes\n", len(data))
 		}
@@ -149,8 +159,10 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		}
 	case "greet":
 		return func(c *net.TCPConn) {
+			defer c.Close()
 			io.WriteString(c, arg+"\n")
-			c.Close()
+			c.CloseWrite()
+			io.Copy(io.Discard, c)
 		}
 	case "silent":
 		return func(c *net.TCPConn) {

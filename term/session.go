@@ -408,6 +408,12 @@ func (s *Session) toEditor(p []byte) {
 	if len(p) == 0 {
 		return
 	}
+	// A NUL (Ctrl-Space, or what the kernel leaves of an EOF typed before
+	// raw mode) would make readline stop reading for good: drop it.
+	p = bytes.ReplaceAll(p, []byte{0}, nil)
+	if len(p) == 0 {
+		return
+	}
 	s.mu.Lock()
 	if isPaste(p) {
 		s.pastes = append(s.pastes, p)
