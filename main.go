@@ -39,6 +39,11 @@ type options struct {
 	dnsServer   string
 	help        bool
 	showVersion bool
+	scan        bool // -z: report which ports are open (scan.go)
+	udp         bool // -u: with -z, scan UDP ports
+	banner      bool // -z: show what each open port says first
+	json        bool // -z: one JSON object a port
+	concurrency int  // -z: connects in flight at once; 0 = the scanner's default
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -60,6 +65,11 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
+	fs.BoolVarP(&o.scan, "scan", "z", false, "scan: report which of the PORTS... of HOST are open (see Port scanning)")
+	fs.BoolVarP(&o.udp, "udp", "u", false, "with -z, scan UDP ports (silence is reported as open|filtered)")
+	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
+	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -88,6 +98,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.showVersion {
 		fmt.Fprintf(stdout, "rawtalk %s\n", version())
 		return 0
+	}
+	if err := scanFlagsAlone(&o); err != nil {
+		return exitCode(err, con)
+	}
+	if o.scan {
+		return runScan(&o, fs.Args(), stdout, con)
 	}
 	err := dispatch(&o, fs.Args(), stdin, stdout, con)
 	return exitCode(err, con)
