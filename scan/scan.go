@@ -113,10 +113,9 @@ func (s Summary) String() string {
 // one worker that probed it, then read by the printer after it receives
 // the slot's index.
 type slot struct {
-	state    State
-	finished bool   // probed, or skipped for good
-	err      error  // why closed, filtered or not scanned
-	banner   []byte // with Options.Banner: what an open port's server said first
+	state  State
+	err    error  // why closed, filtered or not scanned
+	banner []byte // with Options.Banner: what an open port's server said first
 }
 
 // outcome is what a prober returns for one port: an open port, or the
@@ -155,7 +154,7 @@ func Scan(ctx context.Context, ips []netip.Addr, ports []uint16, out io.Writer, 
 	s.cancel = cancel
 
 	var wg sync.WaitGroup
-	s.active.Store(int32(workers))
+	s.running = workers
 	for range workers {
 		wg.Go(func() { s.work(ctx, s.newProber()) })
 	}
@@ -165,8 +164,8 @@ func Scan(ctx context.Context, ips []netip.Addr, ports []uint16, out io.Writer, 
 	}()
 	sum, werr := s.print(out, start)
 	sum.Elapsed = time.Since(start)
-	sum.Concurrency = int(s.active.Load())
-	sum.Lowered = s.lowered.Load()
+	sum.Concurrency = workers - s.gaveUp
+	sum.Lowered = s.gaveUp > 0
 	sum.udp = opt.Network == "udp"
 	for i := range s.dead {
 		if e := s.dead[i].Load(); e != nil {
@@ -209,11 +208,11 @@ type scanner struct {
 	done  chan int32 // indices of finished slots, for the printer
 
 	next    atomic.Int64 // the next slot index not yet handed out
-	retryMu sync.Mutex
-	retry   []int32      // slots put back after the file-descriptor limit was hit
 	nretry  atomic.Int32 // len(retry), read without the lock
-	active  atomic.Int32 // workers still running: the concurrency now
-	lowered atomic.Bool  // the file-descriptor limit forced workers to stop
+	mu      sync.Mutex   // guards the fields below
+	retry   []int32      // slots put back after the file-descriptor limit was hit
+	running int          // workers not yet stopped
+	gaveUp  int          // workers stopped by the file-descriptor limit
 
 	dead   []atomic.Pointer[session.ConnectError] // per address: why it cannot be scanned
 	cancel context.CancelCauseFunc                // ends the scan early on a fatal error
@@ -229,42 +228,58 @@ func (s *scanner) newProber() prober {
 	return newTCPProber(s.opt)
 }
 
-// take hands out the next slot to probe: a put-back one first.
+// take hands out the next slot to probe, a put-back one first. When none
+// is left it counts the worker out: under the lock, so that a worker that
+// gives up its slot (giveUp) always leaves another worker to take it.
 func (s *scanner) take() (int32, bool) {
-	if s.nretry.Load() > 0 {
-		s.retryMu.Lock()
-		if n := len(s.retry); n > 0 {
-			i := s.retry[n-1]
-			s.retry = s.retry[:n-1]
-			s.nretry.Store(int32(n - 1))
-			s.retryMu.Unlock()
-			return i, true
+	total := int64(len(s.slots))
+	if s.nretry.Load() == 0 {
+		if i := s.next.Add(1) - 1; i < total {
+			return int32(i), true
 		}
-		s.retryMu.Unlock()
 	}
-	i := s.next.Add(1) - 1
-	if i >= int64(len(s.slots)) {
-		return 0, false
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if n := len(s.retry); n > 0 {
+		i := s.retry[n-1]
+		s.retry = s.retry[:n-1]
+		s.nretry.Store(int32(n - 1))
+		return i, true
 	}
-	return int32(i), true
+	if i := s.next.Add(1) - 1; i < total {
+		return int32(i), true
+	}
+	s.running--
+	return 0, false
 }
 
-func (s *scanner) putBack(i int32) {
-	s.retryMu.Lock()
+// giveUp puts slot i back for another worker after this one found the
+// process out of file descriptors, and counts this worker out, which lowers
+// the concurrency by one. It refuses when no other worker is left to take
+// the slot.
+func (s *scanner) giveUp(i int32) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.running <= 1 {
+		return false
+	}
 	s.retry = append(s.retry, i)
 	s.nretry.Store(int32(len(s.retry)))
-	s.retryMu.Unlock()
+	s.running--
+	s.gaveUp++
+	return true
 }
 
 func (s *scanner) finish(i int32, sl slot) {
-	sl.finished = true
 	s.slots[i] = sl
 	s.done <- i
 }
 
-// work probes slots until none are left, the scan is cancelled, or the
-// process runs out of file descriptors while other workers still run: then
-// this worker puts its port back and stops, which lowers the concurrency.
+// work probes slots until none are left or the scan is cancelled. When the
+// process runs out of file descriptors, the worker hands its slot to
+// another and stops, which lowers the concurrency until the scan fits the
+// limit; the last worker instead waits a little for descriptors to be
+// closed and retries, and gives up the scan after outOfFilesTries.
 func (s *scanner) work(ctx context.Context, p prober) {
 	defer p.close()
 	for ctx.Err() == nil {
@@ -278,34 +293,42 @@ func (s *scanner) work(ctx context.Context, p prober) {
 			s.finish(i, slot{})
 			continue
 		}
-		o := p.probe(ctx, ip, port)
-		if ctx.Err() != nil {
-			// Interrupted mid-probe: the port's state is unknown.
-			return
-		}
-		if o.open {
-			s.finish(i, slot{state: Open, banner: o.banner})
-			continue
-		}
-		switch state := classify(o.err, s.opt.Network); state {
-		case outOfFiles:
-			s.putBack(i)
+		var o outcome
+		var state State
+		for try := 1; ; try++ {
+			o = p.probe(ctx, ip, port)
+			if ctx.Err() != nil {
+				return // interrupted mid-probe: the port's state is unknown
+			}
+			state = Open
+			if !o.open {
+				state = classify(o.err, s.opt.Network)
+			}
+			if state != outOfFiles {
+				break
+			}
 			p.close()
-			if s.active.Add(-1) > 0 {
-				s.lowered.Store(true)
+			if s.giveUp(i) {
 				return
 			}
-			s.active.Add(1)
-			s.cancel(fmt.Errorf("out of file descriptors even for one connection at a time: %s", session.Strerror(o.err)))
-			return
-		case addressFailed:
+			if try == outOfFilesTries {
+				s.cancel(fmt.Errorf("out of file descriptors even for one connection at a time: %s", session.Strerror(o.err)))
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+		if state == addressFailed {
 			s.dead[ipIndex].CompareAndSwap(nil, &session.ConnectError{IP: ip.AsSlice(), Port: int(port), Network: s.opt.Network, Err: o.err})
 			s.finish(i, slot{err: o.err})
-		default:
-			s.finish(i, slot{state: state, err: o.err})
+			continue
 		}
+		s.finish(i, slot{state: state, err: o.err, banner: o.banner})
 	}
 }
+
+// outOfFilesTries is how often the last worker tries a port while the
+// process has no file descriptor to spare, 10 ms apart.
+const outOfFilesTries = 50
 
 // Classes of failure beyond the States, which classify returns to the
 // worker: the process is out of file descriptors (retry the port with
@@ -428,8 +451,9 @@ func (s *scanner) print(out io.Writer, start time.Time) (Summary, error) {
 
 	var werr error
 	var line []byte
-	next := 0 // the first slot not yet written
-	finished := 0
+	next := 0                           // the first slot not yet written
+	finished := 0                       // slots received
+	ready := make([]bool, len(s.slots)) // the slots received; only those may be read
 	for {
 		select {
 		case i, ok := <-s.done:
@@ -441,6 +465,7 @@ func (s *scanner) print(out io.Writer, start time.Time) (Summary, error) {
 				return sum, werr
 			}
 			finished++
+			ready[i] = true
 			switch s.slots[i].state {
 			case Open:
 				sum.Open++
@@ -452,7 +477,7 @@ func (s *scanner) print(out io.Writer, start time.Time) (Summary, error) {
 				sum.OpenFiltered++
 			}
 			pr.finished, pr.open = finished, sum.Open
-			for next < len(s.slots) && s.slots[next].finished {
+			for next < len(s.slots) && ready[next] {
 				sl := &s.slots[next]
 				if sl.state == Open || s.opt.ShowAll && sl.state != notScanned {
 					ipIndex := next / len(s.ports)

@@ -9,6 +9,8 @@ import (
 	"io"
 	"net"
 	"net/netip"
+	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -486,5 +488,33 @@ func BenchmarkScanLoopback(b *testing.B) {
 		if _, err := Scan(context.Background(), []netip.Addr{loopback}, ports, io.Discard, Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestScanClosesSockets: after a scan with every kind of outcome, the
+// process has no more descriptors open than before (the servers' ends of
+// the connections close on their own time, hence the wait).
+func TestScanClosesSockets(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("counts descriptors in /proc/self/fd")
+	}
+	ports := sorted(serve(t, "127.0.0.1:0", greeter("hi\n")), serve(t, "127.0.0.1:0", silent), closedPort(t), closedPort(t), filteredPort(t))
+	countFDs := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(fds)
+	}
+	before := countFDs()
+	for _, p := range probers {
+		scanString(t, []netip.Addr{loopback}, ports, Options{Banner: true, BannerTimeout: 50 * time.Millisecond, Timeout: 100 * time.Millisecond, Dial: p.dial})
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for countFDs() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond) // polling a state with a deadline
+	}
+	if after := countFDs(); after > before {
+		t.Errorf("%d descriptors open after the scans, %d before", after, before)
 	}
 }
