@@ -73,7 +73,9 @@ func runScan(o *options, args []string, stdout io.Writer, con *console) int {
 			con.hintf("this machine has no route to that IPv6 address; -4 uses IPv4")
 		}
 	}
-	con.sayf("rawtalk: %s", sum)
+	if err == nil || sum.Open+sum.Closed+sum.Filtered+sum.OpenFiltered > 0 {
+		con.sayf("rawtalk: %s", sum)
+	}
 	if sum.Lowered {
 		con.sayf("rawtalk: reached the open-file limit; went on with %d connections at a time", sum.Concurrency)
 		con.hintf("raise the limit (ulimit -n) or scan with a lower --concurrency")

@@ -31,9 +31,11 @@ func TestScanOutOfFiles(t *testing.T) {
 	want := map[uint16]string{}
 	for range 30 {
 		p := serve(t, "127.0.0.1:0", silent)
-		c := closedPort(t)
-		ports = append(ports, strconv.Itoa(int(p)), strconv.Itoa(int(c)))
+		ports = append(ports, strconv.Itoa(int(p)))
 		want[p] = fmt.Sprintf("127.0.0.1 %d/tcp open unknown\n", p)
+	}
+	for _, c := range closedPorts(t, 30) {
+		ports = append(ports, strconv.Itoa(int(c)))
 		want[c] = fmt.Sprintf("127.0.0.1 %d/tcp closed unknown\n", c)
 	}
 	for _, p := range probers {

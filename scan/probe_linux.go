@@ -160,3 +160,30 @@ func selfConnected(fd int) bool {
 	}
 	return false
 }
+
+// startPoller makes sure Go's network poller exists before the scan may
+// take every file descriptor: the runtime creates it on first use, with two
+// descriptors of its own, and crashes ("netpollinit failed") if it cannot
+// have them. So first make sure four descriptors are free, with pipes the
+// poller does not see, then create it with a pipe it does.
+func startPoller() error {
+	var spare [4]int
+	if err := syscall.Pipe2(spare[:2], syscall.O_CLOEXEC); err != nil {
+		return err
+	}
+	err := syscall.Pipe2(spare[2:], syscall.O_CLOEXEC)
+	syscall.Close(spare[0])
+	syscall.Close(spare[1])
+	if err != nil {
+		return err
+	}
+	syscall.Close(spare[2])
+	syscall.Close(spare[3])
+	r, w, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	r.Close()
+	w.Close()
+	return nil
+}

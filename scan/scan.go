@@ -139,6 +139,9 @@ type prober interface {
 // It returns when all are done or ctx ends (then with ctx's error).
 func Scan(ctx context.Context, ips []netip.Addr, ports []uint16, out io.Writer, opt Options) (Summary, error) {
 	opt.setDefaults()
+	if err := startPoller(); err != nil {
+		return Summary{}, fmt.Errorf("out of file descriptors before the scan began: %s", session.Strerror(err))
+	}
 	s := &scanner{
 		opt:   opt,
 		ips:   ips,

@@ -58,16 +58,25 @@ func greeter(text string) func(net.Conn) {
 // silent reads until the client closes and never says anything.
 func silent(c net.Conn) { io.Copy(io.Discard, c) }
 
-// closedPort returns a loopback port that nothing listens on.
-func closedPort(t testing.TB) uint16 {
+// closedPorts returns n distinct loopback ports that nothing listens on:
+// listened on all at once, then closed. Call it after the test's other
+// servers are up, which a closed port's number could otherwise go to.
+func closedPorts(t testing.TB, n int) []uint16 {
 	t.Helper()
-	ln, err := net.Listen("tcp4", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
+	var ports []uint16
+	var lns []net.Listener
+	for range n {
+		ln, err := net.Listen("tcp4", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		lns = append(lns, ln)
+		ports = append(ports, uint16(ln.Addr().(*net.TCPAddr).Port))
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	return uint16(port)
+	for _, ln := range lns {
+		ln.Close()
+	}
+	return ports
 }
 
 // filteredPort returns a loopback port whose listener never accepts and
@@ -75,7 +84,7 @@ func closedPort(t testing.TB) uint16 {
 // loopback, the same as a firewall that drops packets.
 func filteredPort(t testing.TB) uint16 {
 	t.Helper()
-	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM|syscall.SOCK_CLOEXEC, 0)
+	fd, err := syscall.Socket(syscall.AF_INET, syscall.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +154,8 @@ func lines(byPort map[uint16]string) string {
 func TestScanStates(t *testing.T) {
 	open := serve(t, "127.0.0.1:0", greeter("hi\n"))
 	quiet := serve(t, "127.0.0.1:0", silent)
-	closed := closedPort(t)
 	filtered := filteredPort(t)
+	closed := closedPorts(t, 1)[0]
 	ports := sorted(open, quiet, closed, filtered)
 	for _, p := range probers {
 		for _, conc := range []int{1, 0} { // one worker reuses its sockets from port to port
@@ -173,7 +182,7 @@ func TestScanStates(t *testing.T) {
 
 func TestScanReportsOnlyOpenWithoutShowAll(t *testing.T) {
 	open := serve(t, "127.0.0.1:0", silent)
-	ports := sorted(open, closedPort(t), closedPort(t))
+	ports := sorted(append(closedPorts(t, 2), open)...)
 	got, sum := scanString(t, []netip.Addr{loopback}, ports, Options{})
 	if want := fmt.Sprintf("127.0.0.1 %d/tcp open unknown\n", open); got != want {
 		t.Errorf("output %q, want %q", got, want)
@@ -192,7 +201,8 @@ func TestScanManyPortsInOrder(t *testing.T) {
 		p := serve(t, "127.0.0.1:0", silent)
 		ports = append(ports, p)
 		want[p] = fmt.Sprintf("127.0.0.1 %d/tcp open unknown\n", p)
-		c := closedPort(t)
+	}
+	for _, c := range closedPorts(t, 40) {
 		ports = append(ports, c)
 		want[c] = fmt.Sprintf("127.0.0.1 %d/tcp closed unknown\n", c)
 	}
@@ -275,7 +285,7 @@ func TestAppendEscaped(t *testing.T) {
 
 func TestScanJSON(t *testing.T) {
 	open := serve(t, "127.0.0.1:0", greeter("hello\x1b\r\n"))
-	closed := closedPort(t)
+	closed := closedPorts(t, 1)[0]
 	got, _ := scanString(t, []netip.Addr{loopback}, sorted(open, closed), Options{
 		JSON: true, ShowAll: true, Banner: true, Host: "localhost",
 	})
@@ -498,7 +508,8 @@ func TestScanClosesSockets(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("counts descriptors in /proc/self/fd")
 	}
-	ports := sorted(serve(t, "127.0.0.1:0", greeter("hi\n")), serve(t, "127.0.0.1:0", silent), closedPort(t), closedPort(t), filteredPort(t))
+	ports := sorted(serve(t, "127.0.0.1:0", greeter("hi\n")), serve(t, "127.0.0.1:0", silent), filteredPort(t))
+	ports = sorted(append(ports, closedPorts(t, 2)...)...)
 	countFDs := func() int {
 		fds, err := os.ReadDir("/proc/self/fd")
 		if err != nil {
