@@ -65,7 +65,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
-	fs.BoolVarP(&o.scan, "scan", "z", false, "scan: report which of the PORTS... of HOST are open (see Port scanning)")
+	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
 	fs.BoolVarP(&o.udp, "udp", "u", false, "with -z, scan UDP ports (silence is reported as open|filtered)")
 	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")

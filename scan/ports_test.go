@@ -93,10 +93,8 @@ func TestParsePortsErrors(t *testing.T) {
 
 // FuzzParsePorts checks that any argument either fails with a usage error
 // or gives sorted, distinct ports 1-65535 that its numbers agree with.
+// Its seed corpus is in testdata/fuzz/FuzzParsePorts.
 func FuzzParsePorts(f *testing.F) {
-	for _, s := range []string{"22", "20-25", "22,80,443,8000-8100", "http,smtp", "-", "80-", "90-80", "0", "65536", "a-b", "", ",", "ftp-data", "1-2-3"} {
-		f.Add(s)
-	}
 	f.Fuzz(func(t *testing.T, arg string) {
 		ports, err := ParsePorts([]string{arg})
 		if err != nil {
