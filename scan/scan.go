@@ -355,7 +355,7 @@ func classify(err error, network string) State {
 			return Closed
 		case syscall.EMFILE, syscall.ENFILE:
 			return outOfFiles
-		case syscall.ENETUNREACH, syscall.EADDRNOTAVAIL, syscall.EAFNOSUPPORT:
+		case syscall.ENETUNREACH, syscall.EADDRNOTAVAIL, syscall.EAFNOSUPPORT, syscall.EINVAL:
 			return addressFailed
 		}
 	}
