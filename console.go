@@ -57,8 +57,10 @@ Usage:
   rawtalk [flags] HOST PORT
   rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
   rawtalk --demo [http|smtp|echo]  (a practice server, no network needed)
+  rawtalk -z [flags] HOST PORTS... (which ports are open?)
 
 PORT is a number or a service name (http, smtp, imap, redis, ...).
+PORTS is a list such as 22,80,443,8000-8100 or http,smtp, or - for all.
 
 On a terminal rawtalk is an interactive client, like telnet: each line you
 type is sent with CRLF when you press Enter, and the server's answer appears
@@ -83,6 +85,10 @@ Examples:
   See each connect try:
     rawtalk -v localhost 6379
 
+  Which ports are open, and what do they say first?
+    rawtalk -z --banner 127.0.0.1 1-1024
+
 Exit status: 0 when the session ended normally (the server closed or you
-quit), 1 on a network failure, 2 on a usage error.
+quit), 1 on a network failure, 2 on a usage error. With -z: 0 if any port
+is open, else 1.
 `

@@ -46,6 +46,11 @@ type options struct {
 	demo        string // --demo KIND: start a practice server and talk to it
 	demoServe   string // --demo-serve KIND: only run a practice server
 	demoPort    int    // --demo-port: the practice server's port; 0 picks a free one
+	scan        bool   // -z: report which ports are open (scan.go)
+	udp         bool   // -u: with -z, scan UDP ports
+	banner      bool   // -z: show what each open port says first
+	json        bool   // -z: one JSON object a port
+	concurrency int    // -z: connects in flight at once; 0 = the scanner's default
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -75,6 +80,11 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C")
 	fs.Lookup("demo-serve").NoOptDefVal = "http"
 	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
+	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
+	fs.BoolVarP(&o.udp, "udp", "u", false, "with -z, scan UDP ports (silence is reported as open|filtered)")
+	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
+	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
+	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -103,6 +113,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if o.showVersion {
 		fmt.Fprintf(stdout, "rawtalk %s\n", version())
 		return 0
+	}
+	if err := scanFlagsAlone(&o); err != nil {
+		return exitCode(err, con)
+	}
+	if o.scan {
+		return runScan(&o, fs.Args(), stdout, con)
 	}
 	err := dispatch(&o, fs.Args(), stdin, stdout, con)
 	return exitCode(err, con)

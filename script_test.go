@@ -9,6 +9,8 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
+	"os/exec"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +23,8 @@ import (
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"rawtalk": func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"rawtalk":        func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"rawtalk-nofile": rawtalkNofile,
 	})
 }
 
@@ -42,9 +45,12 @@ func TestScripts(t *testing.T) {
 			"fakedns":  cmdFakeDNS,
 			"crlf":     cmdCRLF,
 			"randfile": cmdRandFile,
+			"status":   cmdStatus,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
+			case "linux":
+				return runtime.GOOS == "linux", nil
 			case "ipv6":
 				ln, err := net.Listen("tcp6", "[::1]:0")
 				if err != nil {
@@ -69,6 +75,8 @@ func TestScripts(t *testing.T) {
 //	sink FILE  read to EOF, save the bytes in FILE, answer "received N bytes\n", close
 //	halfclose  read to EOF, answer "saw EOF\n", close
 //	greet TEXT send TEXT and a newline, half-close, read to EOF, close
+//	greet TEXT send TEXT and a newline, close at once
+//	greetq TEXT  the same, with Go escapes in TEXT (\x1b, \r, \xff) turned into bytes
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
@@ -163,6 +171,13 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 			io.WriteString(c, arg+"\n")
 			c.CloseWrite()
 			io.Copy(io.Discard, c)
+		}
+	case "greetq":
+		text, err := strconv.Unquote(`"` + arg + `"`)
+		ts.Check(err)
+		return func(c *net.TCPConn) {
+			io.WriteString(c, text+"\n")
+			c.Close()
 		}
 	case "silent":
 		return func(c *net.TCPConn) {
@@ -282,4 +297,72 @@ func cmdRandFile(ts *testscript.TestScript, neg bool, args []string) {
 	data := make([]byte, size)
 	rng.Read(data)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
+}
+
+// cmdStatus runs a program like exec and wants its exit status to be N:
+//
+//	status N PROG [ARG...]
+//
+// Its stdout and stderr are kept for the commands that follow.
+func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) < 2 {
+		ts.Fatalf("usage: status N PROG [ARG...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	err = ts.Exec(args[1], args[2:]...)
+	got := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		got = exit.ExitCode()
+	} else {
+		ts.Check(err)
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// rawtalkNofile is rawtalk with an open-file limit that leaves it only N
+// free descriptors, to test running out of them:
+//
+//	rawtalk-nofile N ARG...
+func rawtalkNofile() {
+	free, err := strconv.Atoi(os.Args[1])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "usage: rawtalk-nofile N ARG...")
+		os.Exit(2)
+	}
+	open := map[int]bool{}
+	dir, err := os.Open("/proc/self/fd")
+	if err == nil {
+		dirFD := int(dir.Fd())
+		var names []string
+		names, err = dir.Readdirnames(-1)
+		dir.Close()
+		for _, name := range names {
+			fd, _ := strconv.Atoi(name)
+			open[fd] = fd != dirFD
+		}
+	}
+	// The limit is one above the highest descriptor number a new file may
+	// get, and new files get the lowest free numbers.
+	limit := 0
+	for ; free > 0; limit++ {
+		if !open[limit] {
+			free--
+		}
+	}
+	if err == nil {
+		var lim syscall.Rlimit
+		err = syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim)
+		lim.Cur = uint64(limit)
+		if err == nil {
+			err = syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim)
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "rawtalk-nofile:", err)
+		os.Exit(2)
+	}
+	os.Exit(run(os.Args[2:], os.Stdin, os.Stdout, os.Stderr))
 }
