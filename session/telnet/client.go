@@ -176,6 +176,9 @@ func (c *Client) Decode(data, reply, in []byte) ([]byte, []byte) {
 			c.state = stData
 			c.negotiate(c.verb, b)
 		case stSB:
+			if c.sb == nil {
+				c.sb = make([]byte, 0, maxSubnegotiation) // never grows past this
+			}
 			c.sbOpt, c.sb, c.sbTooLong = b, c.sb[:0], false
 			c.state = stSBData
 		case stSBIAC:
