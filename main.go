@@ -37,6 +37,8 @@ type options struct {
 	crlf        bool
 	noShutdown  bool
 	dnsServer   string
+	telnet      telnetChoice // --telnet, --no-telnet, or by the port
+	negotiation bool         // --show-negotiation
 	help        bool
 	showVersion bool
 }
@@ -60,6 +62,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
+	addTelnetFlags(fs, o)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -195,6 +198,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if !interactive {
 		popt.IdleTimeout = seconds(o.wait)
 	}
+	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
 	if interactive && err == nil {
 		con.sayf("Connection closed by foreign host.")
