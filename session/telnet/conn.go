@@ -50,8 +50,12 @@ type event struct {
 	hasMode bool
 }
 
-// NewConn wraps raw, a connection to a telnet server.
+// NewConn wraps raw, a connection to a telnet server. It sets raw's socket
+// to keep urgent data in line, where the decoder sees it.
 func NewConn(raw net.Conn, cfg Config) *Conn {
+	if raw != nil {
+		keepUrgentInline(raw)
+	}
 	c := &Conn{raw: raw, cfg: cfg}
 	inner := cfg
 	if cfg.Log != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"runtime"
 	"slices"
 	"sync"
 	"syscall"
@@ -237,54 +236,6 @@ func TestConnAnswersWhileWriteBlocks(t *testing.T) {
 	}
 	close(gotHello)
 	if err := <-writeDone; err != nil {
-		t.Fatal(err)
-	}
-	if err := <-serverDone; err != nil {
-		t.Fatal(err)
-	}
-}
-
-// TestConnSynchIsUrgent checks that `send synch` marks its DM as TCP urgent
-// data: a server reading without SO_OOBINLINE gets the IAC in line and the
-// DM out of band, as BSD telnet's synch arrives.
-func TestConnSynchIsUrgent(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("urgent data is checked on Linux")
-	}
-	addr, serverDone := serveOnce(t, func(c net.Conn) error {
-		s := script{t, c}
-		if err := s.expect(b("ab", IAC)); err != nil {
-			return err
-		}
-		rc, err := c.(*net.TCPConn).SyscallConn()
-		if err != nil {
-			return err
-		}
-		oob := make([]byte, 1)
-		var n int
-		var recvErr error
-		err = rc.Read(func(fd uintptr) bool {
-			n, _, _, _, recvErr = syscall.Recvmsg(int(fd), oob, nil, syscall.MSG_OOB)
-			return recvErr != syscall.EAGAIN
-		})
-		if err != nil || recvErr != nil || n != 1 || oob[0] != DM {
-			return fmt.Errorf("server: urgent byte % x, %v, %v; want DM", oob[:n], err, recvErr)
-		}
-		return s.expect(b("c"))
-	})
-	raw, err := net.Dial("tcp4", addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn := NewConn(raw, Config{})
-	defer conn.Close()
-	if _, err := conn.Write([]byte("ab")); err != nil {
-		t.Fatal(err)
-	}
-	if err := conn.Send("synch"); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.Write([]byte("c")); err != nil {
 		t.Fatal(err)
 	}
 	if err := <-serverDone; err != nil {

@@ -10,3 +10,6 @@ func writeUrgent(conn net.Conn, b []byte) error {
 	_, err := conn.Write(b)
 	return err
 }
+
+// keepUrgentInline does nothing where rawtalk has no SO_OOBINLINE.
+func keepUrgentInline(conn net.Conn) {}

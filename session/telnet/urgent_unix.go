@@ -45,3 +45,19 @@ func writeUrgent(conn net.Conn, b []byte) error {
 	}
 	return err
 }
+
+// keepUrgentInline sets SO_OOBINLINE on conn's socket, as BSD telnet does.
+// A telnetd marks its synch (IAC DM) as urgent data, and telnetd marks the
+// IAC rather than the DM; without this option the kernel takes the urgent
+// byte out of the stream, and the DM that is left would show as data.
+func keepUrgentInline(conn net.Conn) {
+	sc, ok := conn.(syscall.Conn)
+	if !ok {
+		return
+	}
+	if rc, err := sc.SyscallConn(); err == nil {
+		rc.Control(func(fd uintptr) {
+			syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_OOBINLINE, 1)
+		})
+	}
+}
