@@ -16,7 +16,8 @@ import (
 // Write is blocked because the server is not reading, Read queues its
 // answers for that Write to send and goes on reading, so the two sides
 // cannot deadlock each filling the other's buffer. The Config hooks are
-// called with no lock held, so they may call back into the Conn.
+// called with no lock held, so they may call back into the Conn; they run
+// on the goroutine of the Read, Resize or Send that caused them.
 //
 // Conn deliberately hides the raw socket (it has no SyscallConn), so
 // io.Copy cannot splice around the codec: telnet mode costs piped mode its
@@ -69,8 +70,9 @@ func NewConn(raw net.Conn, cfg Config) *Conn {
 }
 
 // Read returns the next user data from the server. Negotiation that comes
-// with it is answered before Read returns; a read that brought only
-// negotiation does not return, it reads on. Read is not for concurrent use
+// with it is answered before Read returns (or the answer is queued behind a
+// Write in progress); a read that brought only negotiation does not
+// return, it reads on. Read is not for concurrent use
 // by several goroutines.
 func (c *Conn) Read(p []byte) (int, error) {
 	if len(p) == 0 {
