@@ -41,6 +41,8 @@ type options struct {
 	eol         string
 	noHistory   bool
 	rawOutput   bool
+	telnet      telnetChoice // --telnet, --no-telnet, or by the port
+	negotiation bool         // --show-negotiation
 	help        bool
 	showVersion bool
 	demo        string // --demo KIND: start a practice server and talk to it
@@ -85,6 +87,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
+	addTelnetFlags(fs, o)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -254,6 +257,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  seconds(o.wait),
 	}
+	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())

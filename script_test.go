@@ -80,6 +80,7 @@ func TestScripts(t *testing.T) {
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
+//	telnetd    negotiate like a telnetd, prompt for a login, report what came back (telnet_test.go)
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! serve")
@@ -183,6 +184,8 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		return func(c *net.TCPConn) {
 			io.Copy(io.Discard, c)
 		}
+	case "telnetd":
+		return serveTelnetd
 	case "reset":
 		return func(c *net.TCPConn) {
 			bufio.NewReader(c).ReadString('\n')

@@ -22,6 +22,10 @@ type PipeOptions struct {
 	// IdleTimeout (-w) ends the session when neither side has sent anything
 	// for this long; zero disables it. It costs the zero-copy paths.
 	IdleTimeout time.Duration
+	// Peek, if set, is shown the first bytes the server sends, once, before
+	// they are written out (the hint to try --telnet). The rest still takes
+	// the zero-copy path.
+	Peek func(first []byte)
 }
 
 // Counts is what a session moved, for -v's closing line and `status`.
@@ -107,7 +111,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 		uploaded <- copyResult{n, err}
 	}()
 	go func() { // download: the server's bytes to the user
-		n, err := io.Copy(stdout, conn)
+		n, err := download(stdout, conn, opt.Peek)
 		downloaded <- copyResult{n, err}
 	}()
 
@@ -162,6 +166,33 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 	}
 	counts.Elapsed = time.Since(start)
 	return counts, result
+}
+
+// download copies the server's bytes to stdout. With peek set, the first
+// read is done by hand and shown to peek; io.Copy, and so splice, carries
+// the rest.
+func download(stdout io.Writer, conn net.Conn, peek func([]byte)) (int64, error) {
+	var first int64
+	if peek != nil {
+		buf := make([]byte, 4096)
+		n, err := conn.Read(buf)
+		if n > 0 {
+			peek(buf[:n])
+			w, werr := stdout.Write(buf[:n])
+			first = int64(w)
+			if werr != nil {
+				return first, werr
+			}
+		}
+		if err == io.EOF {
+			return first, nil
+		}
+		if err != nil {
+			return first, err
+		}
+	}
+	n, err := io.Copy(stdout, conn)
+	return first + n, err
 }
 
 // closeWrite half-closes conn if it can: TCP and unix stream sockets can.
