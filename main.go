@@ -39,6 +39,7 @@ type options struct {
 	dnsServer   string
 	help        bool
 	showVersion bool
+	tls         tlsFlags // --tls, --starttls and their options: tls.go
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -60,6 +61,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
+	addTLSFlags(fs, &o.tls)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -103,6 +105,9 @@ func exitCode(err error, con *console) int {
 	var arg *session.ArgError
 	var connect *session.ConnectError
 	var host *session.HostError
+	if code, ok := tlsExitCode(err, con); ok {
+		return code
+	}
 	switch {
 	case errors.As(err, &usage):
 		con.errorf("%s", usage.msg)
@@ -144,6 +149,10 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if err != nil {
 		return err
 	}
+	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose)
+	if err != nil {
+		return err
+	}
 	interactive := isTerminal(stdin)
 
 	dialer := &session.Dialer{
@@ -182,6 +191,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	} else {
 		con.verbosef("%s", succeeded(target, conn))
 	}
+	if conn, err = tlsSetup.upgrade(conn, target, stdout, con); err != nil {
+		return err
+	}
 
 	// Writes to a closed stdout must come back as EPIPE, not kill rawtalk,
 	// so that `| head -c 10` ends the session quietly.
@@ -196,6 +208,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		popt.IdleTimeout = seconds(o.wait)
 	}
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
+	err = tlsSetup.after(err, target, counts, con)
 	if interactive && err == nil {
 		con.sayf("Connection closed by foreign host.")
 	}

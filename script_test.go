@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rawtalk/rawtalk/internal/tlstest"
 )
 
 func TestMain(m *testing.M) {
@@ -35,6 +37,12 @@ func TestScripts(t *testing.T) {
 			"fakedns":  cmdFakeDNS,
 			"crlf":     cmdCRLF,
 			"randfile": cmdRandFile,
+			"tlsfiles": cmdTLSFiles,
+			"waitfile": cmdWaitFile,
+		},
+		Setup: func(env *testscript.Env) error {
+			env.Values["pki"] = tlstest.New() // tls_test.go
+			return nil
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -65,6 +73,7 @@ func TestScripts(t *testing.T) {
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
+//	tls, tlsclose, starttls  TLS servers: see tlsHandlers in tls_test.go
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! serve")
@@ -163,6 +172,9 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 			c.SetLinger(0)
 			c.Close()
 		}
+	}
+	if h := tlsHandlers(ts, kind, arg); h != nil {
+		return h
 	}
 	ts.Fatalf("unknown server kind %q", kind)
 	return nil
