@@ -59,7 +59,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin (default: when the server closes)")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
-	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
+	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default, except with TLS; accepted for nc)")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
 	addTLSFlags(fs, &o.tls)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
@@ -201,7 +201,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 
 	popt := session.PipeOptions{
 		CRLF:         o.crlf || interactive,
-		NoShutdown:   o.noShutdown,
+		NoShutdown:   o.noShutdown || tlsSetup.keepOpenAtEOF(o.shutdownN),
 		QuitAfterEOF: seconds(o.quit),
 	}
 	if !interactive {

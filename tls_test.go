@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -26,10 +27,11 @@ func pkiOf(ts *testscript.TestScript) *tlstest.PKI {
 
 // tlsHandlers are the TLS kinds of `serve`, or nil for another kind:
 //
-//	serve tls VAR CERT [clientauth] [tls12] [alpn=P1,P2]
+//	serve tls VAR CERT [clientauth] [tls12] [alpn=P1,P2] [eofmark]
 //	           a TLS echo server with the script's certificate CERT: good,
 //	           nameonly, wrongname, expired, notyet or selfsigned; clientauth
-//	           demands a client certificate from the test CA
+//	           demands a client certificate from the test CA; eofmark says
+//	           "saw close_notify" when the client half-closes
 //	serve tlsclose VAR
 //	           reads the ClientHello, then closes: a server that gives up
 //	           in the middle of the handshake
@@ -45,7 +47,9 @@ func tlsHandlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn)
 	pki := pkiOf(ts)
 	switch kind {
 	case "tls":
-		cfg := tlsServerConfig(ts, pki, strings.Fields(arg))
+		fields := strings.Fields(arg)
+		eofMark := slices.Contains(fields, "eofmark")
+		cfg := tlsServerConfig(ts, pki, slices.DeleteFunc(fields, func(f string) bool { return f == "eofmark" }))
 		return func(c *net.TCPConn) {
 			tc := tls.Server(c, cfg)
 			defer tc.Close()
@@ -53,6 +57,9 @@ func tlsHandlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn)
 				return
 			}
 			io.Copy(tc, tc)
+			if eofMark {
+				io.WriteString(tc, "saw close_notify\n")
+			}
 			tc.CloseWrite()
 		}
 	case "tlsclose":
