@@ -78,6 +78,10 @@ Examples:
   See each connect try:
     rawtalk -v localhost 6379
 
+  Speak TLS, the certificate verified (-v describes it), or STARTTLS:
+    rawtalk --tls example.com 443
+    rawtalk --starttls smtp mail.example.com 25
+
 Exit status: 0 when the session ended normally (the server closed or you
 quit), 1 on a network failure, 2 on a usage error.
 `

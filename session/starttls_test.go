@@ -250,3 +250,26 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// addrConn is a net.Conn with only a local address, for heloName.
+type addrConn struct {
+	net.Conn
+	local net.Addr
+}
+
+func (c addrConn) LocalAddr() net.Addr { return c.local }
+
+func TestHeloName(t *testing.T) {
+	for _, tt := range []struct {
+		local net.Addr
+		want  string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 40000}, "[127.0.0.1]"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 40000}, "[IPv6:::1]"},
+		{&net.UnixAddr{Name: "/tmp/sock", Net: "unix"}, "rawtalk.invalid"},
+	} {
+		if got := heloName(addrConn{local: tt.local}); got != tt.want {
+			t.Errorf("heloName(%v) = %q, want %q", tt.local, got, tt.want)
+		}
+	}
+}
