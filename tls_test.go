@@ -30,8 +30,9 @@ func pkiOf(ts *testscript.TestScript) *tlstest.PKI {
 //	serve tls VAR CERT [clientauth] [tls12] [alpn=P1,P2] [eofmark]
 //	           a TLS echo server with the script's certificate CERT: good,
 //	           nameonly, wrongname, expired, notyet or selfsigned; clientauth
-//	           demands a client certificate from the test CA; eofmark says
-//	           "saw close_notify" when the client half-closes
+//	           demands a client certificate from the test CA; with eofmark
+//	           it ends by saying "saw close_notify" when the client
+//	           half-closes, or "no close_notify" after 500ms of silence
 //	serve tlsclose VAR
 //	           reads the ClientHello, then closes: a server that gives up
 //	           in the middle of the handshake
@@ -56,9 +57,10 @@ func tlsHandlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn)
 			if tc.Handshake() != nil {
 				return
 			}
-			io.Copy(tc, tc)
 			if eofMark {
-				io.WriteString(tc, "saw close_notify\n")
+				tc.Write([]byte(echoUntilEOF(tc, 500*time.Millisecond)))
+			} else {
+				io.Copy(tc, tc)
 			}
 			tc.CloseWrite()
 		}
@@ -101,6 +103,24 @@ func tlsHandlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn)
 		}
 	}
 	return nil
+}
+
+// echoUntilEOF echoes what it reads until EOF, which it reports as "saw
+// close_notify", or until quiet passes with nothing read, which it reports
+// as "no close_notify": a client that has sent its input and stays open.
+func echoUntilEOF(c *tls.Conn, quiet time.Duration) string {
+	buf := make([]byte, 4096)
+	for {
+		c.SetReadDeadline(time.Now().Add(quiet))
+		n, err := c.Read(buf)
+		c.Write(buf[:n])
+		switch {
+		case err == io.EOF:
+			return "saw close_notify\n"
+		case err != nil:
+			return "no close_notify\n"
+		}
+	}
 }
 
 func tlsServerConfig(ts *testscript.TestScript, pki *tlstest.PKI, args []string) *tls.Config {
