@@ -273,3 +273,62 @@ func TestHeloName(t *testing.T) {
 		}
 	}
 }
+
+// TestStartTLSVariants: preambles that take the other branch. An IMAP
+// greeting that lists its capabilities (Dovecot's) saves the CAPABILITY
+// command; a POP3 server without CAPA is still asked for STLS.
+func TestStartTLSVariants(t *testing.T) {
+	pki := tlstest.New()
+	tests := []struct {
+		proto    string
+		script   []string // server lines, then (after "<") the client line it expects
+		greeting string
+	}{
+		{"imap", []string{"* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS AUTH=PLAIN] ready\r\n", "<R2 STARTTLS", "* OK still here\r\nR2 OK Begin TLS\r\n"},
+			"* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS AUTH=PLAIN] ready\r\n"},
+		{"pop3", []string{"+OK ready\r\n", "<CAPA", "-ERR unknown command\r\n", "<STLS", "+OK go\r\n"}, "+OK ready\r\n"},
+		{"ftp", []string{"120 ready in 1 minute\r\n220 ready now\r\n", "<AUTH TLS", "234 go\r\n"}, "120 ready in 1 minute\r\n220 ready now\r\n"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.proto, func(t *testing.T) {
+			fail := make(chan string, 1)
+			addr := listen(t, func(c net.Conn) {
+				r := make([]byte, 1)
+				for _, step := range tt.script {
+					if !strings.HasPrefix(step, "<") {
+						io.WriteString(c, step)
+						continue
+					}
+					var line []byte
+					for !strings.HasSuffix(string(line), "\r\n") {
+						if _, err := c.Read(r); err != nil {
+							fail <- err.Error()
+							return
+						}
+						line = append(line, r[0])
+					}
+					if got := strings.TrimSuffix(string(line), "\r\n"); got != step[1:] {
+						fail <- "got " + got + ", want " + step[1:]
+						return
+					}
+				}
+				fail <- ""
+				tc := tls.Server(c, pki.ServerConfig(pki.Good))
+				if tc.Handshake() == nil {
+					io.Copy(tc, tc)
+				}
+			})
+			greeting, conn, err := upgradeWith(t, pki, addr, tt.proto, 5*time.Second)
+			if msg := <-fail; msg != "" {
+				t.Fatal("server: " + msg)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if greeting != tt.greeting {
+				t.Errorf("greeting %q, want %q", greeting, tt.greeting)
+			}
+			echoes(t, conn.(*tls.Conn))
+		})
+	}
+}
