@@ -87,6 +87,9 @@ Examples:
 
   Which ports are open, and what do they say first?
     rawtalk -z --banner 127.0.0.1 1-1024
+  Speak TLS, the certificate verified (-v describes it), or STARTTLS:
+    rawtalk --tls example.com 443
+    rawtalk --starttls smtp mail.example.com 25
 
 Exit status: 0 when the session ended normally (the server closed or you
 quit), 1 on a network failure, 2 on a usage error. With -z: 0 if any port

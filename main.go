@@ -45,14 +45,15 @@ type options struct {
 	negotiation bool         // --show-negotiation
 	help        bool
 	showVersion bool
-	demo        string // --demo KIND: start a practice server and talk to it
-	demoServe   string // --demo-serve KIND: only run a practice server
-	demoPort    int    // --demo-port: the practice server's port; 0 picks a free one
-	scan        bool   // -z: report which ports are open (scan.go)
-	udp         bool   // -u: with -z, scan UDP ports
-	banner      bool   // -z: show what each open port says first
-	json        bool   // -z: one JSON object a port
-	concurrency int    // -z: connects in flight at once; 0 = the scanner's default
+	demo        string   // --demo KIND: start a practice server and talk to it
+	demoServe   string   // --demo-serve KIND: only run a practice server
+	demoPort    int      // --demo-port: the practice server's port; 0 picks a free one
+	scan        bool     // -z: report which ports are open (scan.go)
+	udp         bool     // -u: with -z, scan UDP ports
+	banner      bool     // -z: show what each open port says first
+	json        bool     // -z: one JSON object a port
+	concurrency int      // -z: connects in flight at once; 0 = the scanner's default
+	tls         tlsFlags // --tls, --starttls and their options: tls.go
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -72,7 +73,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin (default: when the server closes)")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
-	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
+	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default, except with TLS; accepted for nc)")
 	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
@@ -88,6 +89,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
 	addTelnetFlags(fs, o)
+	addTLSFlags(fs, &o.tls)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -138,6 +140,9 @@ func exitCode(err error, con *console) int {
 	var connect *session.ConnectError
 	var host *session.HostError
 	var sig *term.SignalError
+	if code, ok := tlsExitCode(err, con); ok {
+		return code
+	}
 	switch {
 	case errors.As(err, &usage):
 		con.errorf("%s", usage.msg)
@@ -191,6 +196,10 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if err != nil {
 		return err
 	}
+	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose)
+	if err != nil {
+		return err
+	}
 	interactive := isTerminal(stdin)
 
 	dialer := &session.Dialer{
@@ -228,6 +237,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	} else {
 		con.verbosef("%s", succeeded(target, conn))
 	}
+	if conn, err = tlsSetup.upgrade(conn, target, stdout, con); err != nil {
+		return err
+	}
 
 	// Writes to a closed stdout must come back as EPIPE, not kill rawtalk,
 	// so that `| head -c 10` ends the session quietly.
@@ -253,12 +265,13 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 
 	popt := session.PipeOptions{
 		CRLF:         o.crlf,
-		NoShutdown:   o.noShutdown,
+		NoShutdown:   o.noShutdown || tlsSetup.keepOpenAtEOF(o.shutdownN),
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  seconds(o.wait),
 	}
 	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
+	err = tlsSetup.after(err, target, counts, con)
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
 	var idle *session.IdleError

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rawtalk/rawtalk/internal/tlstest"
 )
 
 func TestMain(m *testing.M) {
@@ -38,6 +40,7 @@ func TestScripts(t *testing.T) {
 			// a -race build would otherwise sleep a second at every exit.
 			env.Setenv("XDG_STATE_HOME", env.WorkDir+"/.state")
 			env.Setenv("GORACE", "atexit_sleep_ms=0")
+			env.Values["pki"] = tlstest.New() // tls_test.go
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
@@ -46,6 +49,8 @@ func TestScripts(t *testing.T) {
 			"crlf":     cmdCRLF,
 			"randfile": cmdRandFile,
 			"status":   cmdStatus,
+			"tlsfiles": cmdTLSFiles,
+			"waitfile": cmdWaitFile,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -81,6 +86,7 @@ func TestScripts(t *testing.T) {
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
 //	telnetd    negotiate like a telnetd, prompt for a login, report what came back (telnet_test.go)
+//	tls, tlsclose, starttls  TLS servers: see tlsHandlers in tls_test.go
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! serve")
@@ -193,6 +199,9 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 			c.SetLinger(0)
 			c.Close()
 		}
+	}
+	if h := tlsHandlers(ts, kind, arg); h != nil {
+		return h
 	}
 	ts.Fatalf("unknown server kind %q", kind)
 	return nil

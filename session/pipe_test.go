@@ -16,7 +16,7 @@ import (
 	"time"
 )
 
-func listen(t *testing.T) net.Listener {
+func listenLoopback(t *testing.T) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
@@ -55,7 +55,7 @@ func randomStream(seed byte, n int64) io.Reader {
 
 func TestPipe64MiBBothWaysThroughOSPipes(t *testing.T) {
 	const size = 64 << 20
-	ln := listen(t)
+	ln := listenLoopback(t)
 	client, server := dial(t, ln)
 
 	// The server sends 64 MiB while it reads the client's 64 MiB.
@@ -125,7 +125,7 @@ func (r *countingReader) Read(p []byte) (int, error) {
 }
 
 func TestPipeServerThatNeverReadsDoesNotGrowMemory(t *testing.T) {
-	ln := listen(t)
+	ln := listenLoopback(t)
 	client, server := dial(t, ln)
 	var before runtime.MemStats
 	runtime.GC()
@@ -209,7 +209,7 @@ func TestPipeWritesWhatArrivedBeforeAReset(t *testing.T) {
 }
 
 func TestPipeEndsQuietlyWhenStdoutCloses(t *testing.T) {
-	ln := listen(t)
+	ln := listenLoopback(t)
 	client, server := dial(t, ln)
 	go io.Copy(server, randomStream(3, 1<<30)) // more than anyone reads
 

@@ -1,0 +1,171 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rawtalk/rawtalk/session"
+)
+
+// tlsFlags are the command line's TLS options.
+type tlsFlags struct {
+	tls        bool     // --tls, --ssl: TLS from the first byte
+	starttls   string   // --starttls PROTO: the plain preamble, then TLS
+	serverName string   // --servername: SNI and the name checked
+	ca         string   // --ca: PEM bundle trusted instead of the system's CAs
+	insecure   bool     // --insecure: no verification
+	cert, key  string   // --cert, --key: client certificate
+	alpn       []string // --alpn: protocols offered
+	pin        string   // --pin: SHA-256 of the leaf's DER
+}
+
+func addTLSFlags(fs *pflag.FlagSet, f *tlsFlags) {
+	fs.BoolVar(&f.tls, "tls", false, "speak TLS from the first byte, verifying the server's certificate")
+	fs.BoolVar(&f.tls, "ssl", false, "same as --tls")
+	fs.StringVar(&f.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
+	fs.StringVar(&f.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
+	fs.StringVar(&f.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
+	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
+	fs.StringVar(&f.cert, "cert", "", "send the client certificate in PEM `FILE` (it may hold the key too)")
+	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE`")
+	fs.StringSliceVar(&f.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
+	fs.StringVar(&f.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
+}
+
+// tlsSetup is TLS for one run: checked before dialling, used after.
+type tlsSetup struct {
+	flags   *tlsFlags
+	client  *session.TLSClient // nil without --tls or --starttls
+	verbose bool
+}
+
+// newTLSSetup checks the TLS flags and reads the files they name, so that
+// a mistake is a usage error before anything is dialled.
+func newTLSSetup(f *tlsFlags, wait float64, verbose bool) (*tlsSetup, error) {
+	s := &tlsSetup{flags: f, verbose: verbose}
+	if f.tls && f.starttls != "" {
+		return nil, &usageError{"--tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"}
+	}
+	if !f.tls && f.starttls == "" {
+		for _, set := range []struct {
+			on   bool
+			flag string
+		}{{f.serverName != "", "--servername"}, {f.ca != "", "--ca"}, {f.insecure, "--insecure"},
+			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"}} {
+			if set.on {
+				return nil, &usageError{set.flag + " needs --tls or --starttls PROTO"}
+			}
+		}
+		return s, nil
+	}
+	if f.starttls != "" && !slices.Contains(session.StartTLSProtocols(), f.starttls) {
+		return nil, &session.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(session.StartTLSProtocols(), ", ")}
+	}
+	client, err := session.NewTLSClient(session.TLSOptions{
+		ServerName: f.serverName,
+		CAFile:     f.ca,
+		Insecure:   f.insecure,
+		CertFile:   f.cert,
+		KeyFile:    f.key,
+		ALPN:       f.alpn,
+		Pin:        f.pin,
+		Timeout:    seconds(wait),
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.client = client
+	return s, nil
+}
+
+// upgrade turns the fresh connection into TLS: at once with --tls, after
+// the protocol's preamble with --starttls, whose greeting goes to stdout
+// first, as the server sent it. Without either it returns conn.
+func (s *tlsSetup) upgrade(conn net.Conn, target session.Target, stdout io.Writer, con *console) (net.Conn, error) {
+	if s.client == nil {
+		return conn, nil
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if s.client.Insecure() {
+		con.errorf("warning: --insecure: the certificate is not checked; anyone on the path can read and change this session")
+	}
+	if proto := s.flags.starttls; proto != "" {
+		opt := session.PreambleOptions{Domain: s.client.Name(target.Host), Timeout: s.client.Timeout()}
+		if s.verbose {
+			opt.Trace = func(sent bool, line string) {
+				arrow := "<"
+				if sent {
+					arrow = ">"
+				}
+				con.sayf("rawtalk: starttls: %s %s", arrow, line)
+			}
+		}
+		greeting, err := session.StartTLSPreamble(ctx, conn, proto, opt)
+		stdout.Write(greeting)
+		if err != nil {
+			return nil, err
+		}
+	}
+	tc, err := s.client.Handshake(ctx, conn, target.Host)
+	if err != nil {
+		return nil, err
+	}
+	if s.verbose {
+		for _, line := range s.client.Describe(tc.ConnectionState(), target.Host) {
+			con.sayf("rawtalk: tls: %s", line)
+		}
+	}
+	return tc, nil
+}
+
+// keepOpenAtEOF tells Pipe not to half-close at EOF on stdin: with TLS
+// that would send close_notify, which TLS 1.2 defines as "close now,
+// discard pending writes" and which servers treat that way in practice
+// (Dovecot ends the session unanswered; Postfix resets the connection,
+// losing its last replies). So with TLS rawtalk keeps the connection open
+// until the server closes, as openssl s_client -quiet does; -N sends
+// close_notify at EOF, as ncat --ssl does (right for HTTP/1.1 keep-alive).
+func (s *tlsSetup) keepOpenAtEOF(shutdownAsked bool) bool {
+	return s.client != nil && !shutdownAsked
+}
+
+// usualTLSPorts are ports that speak TLS from the first byte.
+var usualTLSPorts = []int{443, 465, 563, 636, 853, 990, 992, 993, 995, 5061, 6697, 8443}
+
+// after finishes a session: a TLS alert that ended it becomes a *TLSError.
+// A plain session on a usual TLS port whose request got no answer at all
+// gets a hint. (TLS servers sent plain text mostly just close: OpenSSL 3
+// and Go send no alert, so there is nothing better to recognise.)
+func (s *tlsSetup) after(err error, target session.Target, counts session.Counts, con *console) error {
+	if s.client != nil {
+		return s.client.Explain(err)
+	}
+	if err == nil && counts.Sent > 0 && counts.Received == 0 && slices.Contains(usualTLSPorts, target.Port) {
+		con.hintf("no answer; port %d usually speaks TLS: try --tls", target.Port)
+	}
+	return err
+}
+
+// tlsExitCode reports a *session.TLSError with its hint; ok is false for
+// other errors.
+func tlsExitCode(err error, con *console) (code int, ok bool) {
+	var tlsErr *session.TLSError
+	if !errors.As(err, &tlsErr) {
+		return 0, false
+	}
+	con.errorf("%s", tlsErr)
+	if tlsErr.Hint != "" {
+		con.hintf("%s", tlsErr.Hint)
+	}
+	return 1, true
+}
