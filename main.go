@@ -196,11 +196,11 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if err != nil {
 		return err
 	}
-	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose)
+	interactive := isTerminal(stdin)
+	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose, interactive)
 	if err != nil {
 		return err
 	}
-	interactive := isTerminal(stdin)
 
 	dialer := &session.Dialer{
 		Family:      "tcp",
@@ -246,21 +246,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	signal.Ignore(syscall.SIGPIPE)
 
 	if interactive {
-		history := ""
-		if !o.noHistory {
-			history = term.HistoryPath(os.Getenv)
-		}
-		counts, err := term.Run(conn, terminal(stdin.(*os.File), stdout), term.Options{
-			EOL:         eol,
-			HistoryFile: history,
-			RawOutput:   o.rawOutput,
-			Peer:        target.Host,
-			Banner:      "Escape character is '^]'.",
-			PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
-		})
-		con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
-			counts.Sent, counts.Received, counts.Elapsed.Seconds())
-		return err
+		return talk(o, conn, target, stdin.(*os.File), stdout, eol, tlsSetup, con)
 	}
 
 	popt := session.PipeOptions{

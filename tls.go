@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"net"
@@ -14,6 +15,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/term"
 )
 
 // tlsFlags are the command line's TLS options.
@@ -45,15 +47,26 @@ func addTLSFlags(fs *pflag.FlagSet, f *tlsFlags) {
 type tlsSetup struct {
 	flags   *tlsFlags
 	client  *session.TLSClient // nil without --tls or --starttls
+	manual  *session.TLSClient // interactive without them: for the starttls command
 	verbose bool
 }
 
 // newTLSSetup checks the TLS flags and reads the files they name, so that
-// a mistake is a usage error before anything is dialled.
-func newTLSSetup(f *tlsFlags, wait float64, verbose bool) (*tlsSetup, error) {
+// a mistake is a usage error before anything is dialled. On a terminal
+// the TLS options may come without --tls: they are for a later starttls
+// typed at the escape prompt.
+func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetup, error) {
 	s := &tlsSetup{flags: f, verbose: verbose}
 	if f.tls && f.starttls != "" {
 		return nil, &usageError{"--tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"}
+	}
+	if !f.tls && f.starttls == "" && interactive {
+		client, err := newTLSClient(f, wait)
+		if err != nil {
+			return nil, err
+		}
+		s.manual = client
+		return s, nil
 	}
 	if !f.tls && f.starttls == "" {
 		for _, set := range []struct {
@@ -70,7 +83,16 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose bool) (*tlsSetup, error) {
 	if f.starttls != "" && !slices.Contains(session.StartTLSProtocols(), f.starttls) {
 		return nil, &session.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(session.StartTLSProtocols(), ", ")}
 	}
-	client, err := session.NewTLSClient(session.TLSOptions{
+	client, err := newTLSClient(f, wait)
+	if err != nil {
+		return nil, err
+	}
+	s.client = client
+	return s, nil
+}
+
+func newTLSClient(f *tlsFlags, wait float64) (*session.TLSClient, error) {
+	return session.NewTLSClient(session.TLSOptions{
 		ServerName: f.serverName,
 		CAFile:     f.ca,
 		Insecure:   f.insecure,
@@ -80,11 +102,43 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose bool) (*tlsSetup, error) {
 		Pin:        f.pin,
 		Timeout:    seconds(wait),
 	})
-	if err != nil {
-		return nil, err
+}
+
+// interactive gives the interactive session what it needs of TLS: the
+// state for status, and, on a plain connection, the escape prompt's
+// starttls, which upgrades the live connection. It returns the connection
+// the session must use.
+func (s *tlsSetup) interactive(conn net.Conn, target session.Target, opt *term.Options) net.Conn {
+	if tc, ok := conn.(*tls.Conn); ok {
+		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
+		return conn
 	}
-	s.client = client
-	return s, nil
+	live := session.NewLiveConn(conn)
+	opt.StartTLS = func(serverName string) ([]string, error) {
+		client := s.manual
+		if serverName != "" {
+			client = client.WithServerName(serverName)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), client.Timeout())
+		defer cancel()
+		tc, err := live.StartTLS(ctx, client, target.Host)
+		if err != nil {
+			return nil, err
+		}
+		s.client = client
+		lines := client.Describe(tc.ConnectionState(), target.Host)
+		if client.Insecure() {
+			lines = append([]string{"warning: --insecure: the certificate was not checked"}, lines...)
+		}
+		return lines, nil
+	}
+	opt.Status = func() []string {
+		if tc := live.TLS(); tc != nil {
+			return s.client.Describe(tc.ConnectionState(), target.Host)
+		}
+		return []string{"TLS: none (plain TCP); starttls at this prompt upgrades after the protocol's own STARTTLS"}
+	}
+	return live
 }
 
 // upgrade turns the fresh connection into TLS: at once with --tls, after

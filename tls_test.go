@@ -278,7 +278,7 @@ func TestPlainTLSPortHint(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var stderr strings.Builder
-		s, err := newTLSSetup(&tlsFlags{}, 0, false)
+		s, err := newTLSSetup(&tlsFlags{}, 0, false, false)
 		if err != nil {
 			t.Fatal(err)
 		}

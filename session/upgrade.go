@@ -39,6 +39,7 @@ type LiveConn struct {
 	pending  []byte     // bytes StartTLS found unread, for the next Read
 	heard    []byte     // the last tailSize bytes received since the last Write
 	heardAny bool       // anything was received since the last Write
+	wrote    bool       // the user has sent something (the STARTTLS command)
 }
 
 // NewLiveConn wraps a plain connection.
@@ -113,6 +114,7 @@ func (l *LiveConn) Write(p []byte) (int, error) {
 	}
 	conn := l.conn
 	l.heard, l.heardAny = l.heard[:0], false
+	l.wrote = true
 	l.mu.Unlock()
 	return conn.Write(p)
 }
@@ -201,6 +203,9 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 			"the server sent %d bytes you have not seen yet (%q); not upgrading", len(l.pending), clip(l.pending, 40)))
 	case probeErr != nil && !errors.Is(probeErr, os.ErrDeadlineExceeded):
 		return resume(refuse("", "the connection is gone: %s", Strerror(unwrapOpError(probeErr))))
+	case !l.wrote:
+		return resume(refuse("send the protocol's command first (STARTTLS, a1 STARTTLS, STLS, AUTH TLS) and wait for the server's go-ahead",
+			"you have not sent the protocol's STARTTLS command yet; not upgrading"))
 	case !l.heardAny:
 		return resume(refuse("send the protocol's command first (STARTTLS, a1 STARTTLS, STLS, AUTH TLS) and wait for the server's go-ahead",
 			"nothing has come from the server since your last line; not upgrading"))

@@ -19,9 +19,11 @@ var escapeCommands = []escapeCommand{
 	{"close", "", "the same as quit"},
 	{"status", "", "peer, addresses, time, bytes, line ending, mode"},
 	{"send", "TEXT", `send bytes as typed: \r \n \t \e \0 \xNN \\`},
+	{"send", "ayt|brk|ip|...", "telnet mode: send a telnet command (see status)"},
 	{"eol", "crlf|lf|cr|none", "what Enter sends after a line"},
 	{"mode", "line|character", "edit lines, or send each key as typed"},
 	{"eof", "", "half-close: you are done sending, keep reading"},
+	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
 	{"help", "", "list these commands (also ?)"},
 }
 
@@ -40,6 +42,9 @@ func parseCommand(line string) (name, arg string, err error) {
 		return "help", arg, nil
 	}
 	word = strings.ToLower(word)
+	if word == "st" { // telnet's abbreviation, though starttls shares it
+		return "status", arg, nil
+	}
 	var found []string
 	for _, c := range escapeCommands {
 		if c.name == word {

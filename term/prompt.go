@@ -54,6 +54,12 @@ func (s *Session) escape() (done bool, err error) {
 				s.notef("%s", l)
 			}
 		case "send":
+			if s.opt.Telnet != nil && s.opt.Telnet.IsCommand(arg) {
+				if err := s.opt.Telnet.Send(strings.ToLower(arg)); err != nil {
+					s.notef("rawtalk: not sent: %v", err)
+				}
+				break
+			}
 			if arg == "" {
 				s.notef("?Need text to send: send TEXT (escapes: \\r \\n \\t \\e \\0 \\xNN \\\\)")
 				continue
@@ -77,9 +83,11 @@ func (s *Session) escape() (done bool, err error) {
 		case "mode":
 			switch strings.ToLower(arg) {
 			case "line", "l":
+				s.modeRequest = modeLine
 				s.setCharMode(false)
 				s.notef("Line mode: edit a line, Enter sends it.")
 			case "character", "char", "c":
+				s.modeRequest = modeChar
 				s.setCharMode(true)
 				s.notef("Character mode: each key is sent as you type it; Ctrl-] still escapes.")
 			default:
@@ -88,6 +96,8 @@ func (s *Session) escape() (done bool, err error) {
 			}
 		case "eof":
 			s.sendEOF()
+		case "starttls":
+			s.startTLS(arg)
 		}
 		return false, nil
 	}
@@ -96,7 +106,7 @@ func (s *Session) escape() (done bool, err error) {
 // statusLines describe the session for the status command.
 func (s *Session) statusLines() []string {
 	mode := "line"
-	if s.isCharMode() {
+	if s.mode {
 		mode = "character"
 	}
 	display := "safe (control bytes shown as text)"
@@ -114,5 +124,33 @@ func (s *Session) statusLines() []string {
 	if s.opt.Status != nil {
 		lines = append(lines, s.opt.Status()...)
 	}
+	if s.opt.Telnet != nil {
+		opts := s.opt.Telnet.Options()
+		if len(opts) == 0 {
+			opts = []string{"none"}
+		}
+		lines = append(lines, "Telnet options in effect: "+strings.Join(opts, ", "))
+	}
 	return lines
+}
+
+// startTLS upgrades the live connection after the user has typed the
+// protocol's own STARTTLS command and seen the server's go-ahead.
+func (s *Session) startTLS(serverName string) {
+	if s.opt.StartTLS == nil {
+		s.notef("?starttls is not available here: the connection is already TLS")
+		return
+	}
+	lines, err := s.opt.StartTLS(serverName)
+	if err != nil {
+		s.notef("rawtalk: %v", err)
+		var tlsErr *session.TLSError
+		if errors.As(err, &tlsErr) && tlsErr.Hint != "" {
+			s.notef("rawtalk: hint: %s", tlsErr.Hint)
+		}
+		return
+	}
+	for _, l := range lines {
+		s.notef("rawtalk: tls: %s", l)
+	}
 }

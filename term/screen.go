@@ -77,6 +77,24 @@ func (s *screen) push(p []byte) {
 	}
 }
 
+// note queues one of rawtalk's own lines, unfiltered, to be drawn like
+// server text.
+func (s *screen) note(text string) {
+	s.mu.Lock()
+	s.queue = append(s.queue, text...)
+	if s.charMode || s.editor == nil {
+		s.drawDirectLocked()
+		s.mu.Unlock()
+		return
+	}
+	ask := !s.asked && !s.held
+	s.asked = s.asked || ask
+	s.mu.Unlock()
+	if ask {
+		s.wantDraw()
+	}
+}
+
 // flushStream shows what an ended stream left mid-character.
 func (s *screen) flushStream() {
 	s.mu.Lock()
@@ -181,6 +199,14 @@ func (s *screen) leaveRow(mark string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.out.Write([]byte(mark + "\r\n"))
+}
+
+// backToPartialRow moves back up to the row the editor just left with a
+// newline and shows the server's unfinished line there again.
+func (s *screen) backToPartialRow() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Write(append([]byte("\x1b[A\r\x1b[K"), promptText(s.partial)...))
 }
 
 // setCharMode switches between line and character mode. Entering character

@@ -36,12 +36,26 @@ type Options struct {
 	Peer string
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
+	// StartTLS, if set, upgrades the live connection to TLS for the escape
+	// prompt's starttls command, and describes the result.
+	StartTLS func(serverName string) ([]string, error)
+	// Telnet, if set, is the telnet protocol under the session: its
+	// commands for send, its options for status, the window size.
+	Telnet Telnet
 	// Banner is printed once the terminal is ready for keys, so that
 	// nothing typed after it is echoed by the kernel or lost.
 	Banner string
 	// PanicOn makes the named place panic, to test that the terminal is
 	// restored: "render" or "key".
 	PanicOn string
+}
+
+// Telnet is what the session uses of a telnet connection.
+type Telnet interface {
+	Send(command string) error   // ayt, brk, ip, ao, ec, el, eof, nop, synch, escape
+	IsCommand(name string) bool  // whether send NAME means a telnet command
+	Options() []string           // the options in effect, for status
+	Resize(cols, rows int) error // the window changed size (NAWS)
 }
 
 // Terminal is the user's side of a session.
@@ -75,6 +89,7 @@ const (
 	runeEnd    = '\uFDD1' // the session is over: return from Readline
 	runeResize = '\uFDD2' // the window changed size
 	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
+	runeMode   = '\uFDD4' // the server asked for another mode: return from Readline
 )
 
 // Why the editor returned, set on its goroutine by the filter.
@@ -83,6 +98,7 @@ const (
 	whyCtrlC
 	whyEscape
 	whyEnd
+	whyMode
 )
 
 // How the session ended.
@@ -111,12 +127,15 @@ type Session struct {
 	received atomic.Int64 // bytes from the server
 	why      atomic.Int32 // why Readline returned (whyNone...)
 
-	mu         sync.Mutex  // guards charMode, pastes and interrupts
-	charMode   bool        // keys go to charKeys instead of the editor
-	pastes     [][]byte    // pasted text waiting for its runePaste
-	interrupts []int32     // what each Ctrl-C given to the editor stands for
-	pasting    []byte      // the paste being inserted: set by filter, used by onChange
-	charKeys   chan []byte // keystrokes in character mode
+	mu         sync.Mutex    // guards charMode, wantChar, pastes and interrupts
+	charMode   bool          // keys go to charKeys instead of the editor
+	wantChar   bool          // the mode the server last asked for (telnet)
+	pastes     [][]byte      // pasted text waiting for its runePaste
+	interrupts []int32       // what each Ctrl-C given to the editor stands for
+	pasting    []byte        // the paste being inserted: set by filter, used by onChange
+	charKeys   chan []byte   // keystrokes in character mode
+	modeChange chan struct{} // poked when the server asks for another mode
+	localEcho  atomic.Bool   // character mode: show typed keys
 
 	endOnce   sync.Once
 	ended     chan struct{} // closed when the session must end
@@ -126,35 +145,76 @@ type Session struct {
 	resize func() // readline's reaction to a new width, set at start
 
 	// The fields below are used by Run's goroutine only.
-	eol       []byte
-	localEcho bool // character mode: show typed keys
-	secrets   secretFilter
-	ctrlC     bool   // the last key was Ctrl-C on an empty line
-	resume    string // half-typed text to put back after the escape prompt
-	warned    bool   // the history warning was shown
+	eol         []byte
+	secrets     secretFilter
+	ctrlC       bool   // the last key was Ctrl-C on an empty line
+	resume      string // half-typed text to put back after the escape prompt
+	modeRequest int    // what the escape prompt's mode command asked for
+	mode        bool   // character mode (true) or line mode, apart from the escape prompt
+	warned      bool   // the history warning was shown
 }
 
 // Run holds an interactive session on conn until the server closes, the
 // user quits, or a signal arrives, and restores the terminal on every way
 // out, panics included.
 func Run(conn net.Conn, t Terminal, opt Options) (counts Counts, err error) {
+	return New(t, opt).Run(conn)
+}
+
+// New prepares a session, so that a protocol layer (telnet) can be given
+// its Note and ServerMode before the session runs.
+func New(t Terminal, opt Options) *Session {
 	s := &Session{
-		conn:      conn,
-		term:      t,
-		opt:       opt,
-		tty:       newTTYState(t.Fd),
-		scr:       newScreen(t.Out, !opt.RawOutput),
-		snd:       newSender(conn),
-		in:        newInbox(),
-		start:     time.Now(),
-		charKeys:  make(chan []byte, 64),
-		ended:     make(chan struct{}),
-		eol:       opt.EOL,
-		localEcho: true,
+		term:       t,
+		opt:        opt,
+		tty:        newTTYState(t.Fd),
+		scr:        newScreen(t.Out, !opt.RawOutput),
+		in:         newInbox(),
+		charKeys:   make(chan []byte, 64),
+		modeChange: make(chan struct{}, 1),
+		ended:      make(chan struct{}),
+		eol:        opt.EOL,
 	}
+	s.localEcho.Store(true)
+	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}
+	return s
+}
+
+// Note shows one of rawtalk's own lines (telnet's negotiation trace) above
+// the line being typed. Any goroutine may call it.
+func (s *Session) Note(line string) {
+	s.scr.note(line + "\r\n")
+}
+
+// ServerMode is what the server asked for through telnet negotiation:
+// character mode when it suppresses go-ahead, and no local echo when it
+// echoes. Any goroutine may call it; the session switches at once, keeping
+// a half-typed line for when line mode comes back.
+func (s *Session) ServerMode(character, localEcho bool) {
+	s.localEcho.Store(localEcho)
+	s.mu.Lock()
+	change := character != s.wantChar
+	s.wantChar = character
+	s.mu.Unlock()
+	if !change {
+		return
+	}
+	select {
+	case s.modeChange <- struct{}{}:
+	default:
+	}
+	s.in.writeRune(runeMode)
+}
+
+// Run holds the session on conn until the server closes, the user quits,
+// or a signal arrives.
+func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
+	s.conn = conn
+	s.snd = newSender(conn)
+	s.start = time.Now()
 	defer s.guard()
 	defer s.tty.restore()
 	if err := s.tty.raw(); err != nil {
@@ -164,7 +224,6 @@ func Run(conn net.Conn, t Terminal, opt Options) (counts Counts, err error) {
 		return counts, err
 	}
 	s.scr.editor = s.rl
-	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
@@ -276,6 +335,13 @@ func (s *Session) filter(r rune) (rune, bool) {
 		return readline.CharBell, true
 	case runeEnd:
 		s.why.Store(whyEnd)
+		cfg.InterruptPrompt = ""
+		return readline.CharInterrupt, true
+	case runeMode:
+		if s.wantCharMode() == s.isCharMode() {
+			return 0, false
+		}
+		s.why.Store(whyMode)
 		cfg.InterruptPrompt = ""
 		return readline.CharInterrupt, true
 	case readline.CharInterrupt: // Ctrl-C, or Ctrl-] in disguise
@@ -469,6 +535,10 @@ func (s *Session) watchSignals(sigs <-chan os.Signal, stop <-chan struct{}) {
 		case sig := <-sigs:
 			if sig == syscall.SIGWINCH {
 				s.in.writeRune(runeResize)
+				if s.opt.Telnet != nil {
+					cols, rows := s.tty.size()
+					s.opt.Telnet.Resize(cols, rows)
+				}
 				continue
 			}
 			s.end(endSignal, &SignalError{Signal: sig})
@@ -509,6 +579,14 @@ func (s *Session) loop() error {
 				return err
 			}
 			continue
+		case whyMode:
+			// Keep the half-typed line for line mode, and take back the
+			// newline the editor wrote on leaving: the server's prompt
+			// row goes on where it was.
+			s.resume = line
+			s.scr.backToPartialRow()
+			s.setCharMode(s.wantCharMode())
+			continue
 		case whyCtrlC:
 			if line != "" {
 				s.ctrlC = false
@@ -538,6 +616,12 @@ func (s *Session) loop() error {
 		}
 		s.remember(line)
 	}
+}
+
+func (s *Session) wantCharMode() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.wantChar
 }
 
 func (s *Session) isCharMode() bool {

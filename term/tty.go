@@ -65,3 +65,17 @@ func (t *ttyState) width() int {
 	}
 	return int(ws.Col)
 }
+
+// size is the terminal's width and height, 80x24 if unknown.
+func (t *ttyState) size() (cols, rows int) {
+	ws, err := unix.IoctlGetWinsize(t.fd, unix.TIOCGWINSZ)
+	if err != nil || ws.Col == 0 || ws.Row == 0 {
+		return 80, 24
+	}
+	return int(ws.Col), int(ws.Row)
+}
+
+// Size is the terminal's width and height, for telnet's NAWS.
+func (t Terminal) Size() (cols, rows int) {
+	return newTTYState(t.Fd).size()
+}
