@@ -173,4 +173,6 @@ func (b *bench) measureLines(w io.Writer, r io.Reader) (sample, error) {
 	return s, nil
 }
 
-func micros(d time.Duration) string { return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond)) }
+func micros(d time.Duration) string {
+	return fmt.Sprintf("%.0fµs", float64(d)/float64(time.Microsecond))
+}
