@@ -40,6 +40,7 @@ type config struct {
 	floodSize int64         // bytes the server floods the terminal with
 	lines     int           // measured line round trips per tool and round
 	rawtalk   string        // a prebuilt rawtalk binary; "" builds the module's
+	scanner   string        // the rawtalk binary for the scan case; "" is rawtalk
 	dataDir   string        // where the transfer file goes; "" picks one
 	timeout   time.Duration // bound on one tool's run
 }
@@ -68,6 +69,7 @@ func parseFlags(args []string) (config, error) {
 	flood := fs.String("flood-size", "64MiB", "bytes the server floods the terminal with")
 	fs.IntVar(&cfg.lines, "lines", 2000, "line round trips measured per tool and round")
 	fs.StringVar(&cfg.rawtalk, "rawtalk", "", "use this rawtalk binary instead of building the module's")
+	fs.StringVar(&cfg.scanner, "rawtalk-scan", "", "use this rawtalk binary for the scan case (e.g. a build of the scan branch)")
 	fs.StringVar(&cfg.dataDir, "data-dir", "", "directory for the transfer file (default: /dev/shm if it has room, else $TMPDIR)")
 	fs.DurationVar(&cfg.timeout, "timeout", 2*time.Minute, "give up one tool's run after this long")
 	if err := fs.Parse(args); err != nil {
@@ -134,6 +136,7 @@ type bench struct {
 	cfg      config
 	dir      string            // temp dir for binaries and state; removed at the end
 	rawtalk  string            // the rawtalk binary measured
+	scanner  string            // the rawtalk binary whose -z is measured
 	floor    string            // the floor helper binary
 	peers    map[string]string // installed peers: name -> path
 	skipped  []string          // why a peer or case was skipped
@@ -197,6 +200,14 @@ func (b *bench) build(ctx context.Context) error {
 			return err
 		}
 		b.rawtalk = abs
+	}
+	b.scanner = b.rawtalk
+	if b.cfg.scanner != "" {
+		abs, err := filepath.Abs(b.cfg.scanner)
+		if err != nil {
+			return err
+		}
+		b.scanner = abs
 	}
 	for _, t := range targets {
 		out, err := exec.CommandContext(ctx, "go", "build", "-o", t[0], t[1]).CombinedOutput()

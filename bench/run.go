@@ -3,12 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -54,13 +54,14 @@ func (b *bench) rounds(ctx context.Context, name string, cs []contender) ([]stat
 			j := (i + r) % len(cs)
 			runCtx, cancel := context.WithTimeout(ctx, b.cfg.timeout)
 			s, err := cs[j].run(runCtx)
+			timedOut := errors.Is(runCtx.Err(), context.DeadlineExceeded)
 			cancel()
 			if ctx.Err() != nil {
 				fmt.Fprintln(os.Stderr)
 				return nil, ctx.Err()
 			}
 			if err != nil {
-				if runCtx.Err() != nil {
+				if timedOut {
 					err = fmt.Errorf("timed out after %v: %w", b.cfg.timeout, err)
 				}
 				failures[j] = append(failures[j], err.Error())
@@ -129,14 +130,13 @@ func percentile(sorted []time.Duration, p float64) time.Duration {
 	return sorted[min(max(i, 0), len(sorted)-1)]
 }
 
-// usage is what the kernel says a finished child cost.
-func usage(ps *os.ProcessState) (cpu time.Duration, rss int64) {
-	if ps == nil {
-		return 0, 0
-	}
-	cpu = ps.UserTime() + ps.SystemTime()
-	if ru, ok := ps.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss << 10 // Linux reports KiB
+// usage is what a finished child cost: CPU time from the kernel's
+// accounting, peak memory from the watch (see peakWatch for why not
+// ru_maxrss).
+func usage(ps *os.ProcessState, peak *peakWatch) (cpu time.Duration, rss int64) {
+	rss = peak.stop()
+	if ps != nil {
+		cpu = ps.UserTime() + ps.SystemTime()
 	}
 	return cpu, rss
 }

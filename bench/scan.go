@@ -25,7 +25,7 @@ func (b *bench) scan(ctx context.Context) (caseResult, error) {
 	}
 	scans := b.rawtalkScans(ctx)
 	if !scans {
-		b.skip("rawtalk (%s) has no -z: its scan is skipped; -rawtalk PATH measures another build", b.rawtalk)
+		b.skip("rawtalk (%s) has no -z: its scan is skipped; -rawtalk-scan PATH measures another build", b.scanner)
 	}
 	var cs []contender
 	for _, a := range []struct {
@@ -33,7 +33,7 @@ func (b *bench) scan(ctx context.Context) (caseResult, error) {
 		argv  []string
 		shows func(out, port string) bool // whether the output reports port open
 	}{
-		{"rawtalk", []string{b.rawtalk, "-z", "127.0.0.1", "1-65535"}, func(out, port string) bool {
+		{"rawtalk", []string{b.scanner, "-z", "127.0.0.1", "1-65535"}, func(out, port string) bool {
 			return containsWord(out, port)
 		}},
 		{"nc", []string{"nc", "-z", "127.0.0.1", "1-65535"}, nil},
@@ -50,9 +50,13 @@ func (b *bench) scan(ctx context.Context) (caseResult, error) {
 			var out strings.Builder
 			cmd.Stdout = &out
 			start := time.Now()
-			err := cmd.Run()
+			if err := cmd.Start(); err != nil {
+				return sample{}, err
+			}
+			peak := watchPeak(cmd.Process.Pid)
+			err := cmd.Wait()
 			s := sample{wall: time.Since(start)}
-			s.cpu, s.rss = usage(cmd.ProcessState)
+			s.cpu, s.rss = usage(cmd.ProcessState, peak)
 			if err != nil {
 				return s, exitError(err, stderr)
 			}
@@ -109,7 +113,7 @@ func (b *bench) scan(ctx context.Context) (caseResult, error) {
 // rawtalkScans reports whether the rawtalk binary has the port scanner:
 // its help mentions -z.
 func (b *bench) rawtalkScans(ctx context.Context) bool {
-	out, _ := exec.CommandContext(ctx, b.rawtalk, "--help").CombinedOutput()
+	out, _ := exec.CommandContext(ctx, b.scanner, "--help").CombinedOutput()
 	help := string(out)
 	return strings.Contains(help, "--scan") || strings.Contains(help, "-z,")
 }

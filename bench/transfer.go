@@ -176,10 +176,11 @@ func (b *bench) upload(ctx context.Context) (caseResult, error) {
 			if err := cmd.Start(); err != nil {
 				return sample{}, err
 			}
+			peak := watchPeak(cmd.Process.Pid)
 			werr := cmd.Wait()
 			exited := time.Since(start)
 			var s sample
-			s.cpu, s.rss = usage(cmd.ProcessState)
+			s.cpu, s.rss = usage(cmd.ProcessState, peak)
 			if werr != nil {
 				return s, exitError(werr, stderr)
 			}
@@ -281,13 +282,14 @@ func (b *bench) downloadOnce(ctx context.Context, argv []string) (sample, error)
 		counter.Wait()
 		return sample{}, err
 	}
+	peak := watchPeak(cmd.Process.Pid)
 	pr.Close()
 	pw.Close() // now only the tool holds the pipe's write end
 	werr := cmd.Wait()
 	cerr := counter.Wait()
 	var s sample
 	s.wall = time.Since(start)
-	s.cpu, s.rss = usage(cmd.ProcessState)
+	s.cpu, s.rss = usage(cmd.ProcessState, peak)
 	if werr != nil {
 		return s, exitError(werr, stderr)
 	}
