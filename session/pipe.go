@@ -80,7 +80,8 @@ type copyResult struct {
 //
 // With no options set, both loops are plain io.Copy calls between the
 // caller's *os.File and the *net.TCPConn, so Linux's sendfile and splice
-// carry the bytes; counts come from io.Copy's return values.
+// carry the bytes; counts come from io.Copy's return values. A pipe on
+// stdout is grown to 1 MiB (Linux) so that each splice moves more.
 //
 // When the server has closed and stdin is still open, Pipe returns as soon
 // as a write to the server fails; the goroutine reading stdin may still be
@@ -97,6 +98,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 	if opt.CRLF {
 		stdin = &crlfReader{r: stdin}
 	}
+	growPipe(stdout)
 
 	uploaded := make(chan copyResult, 1)
 	downloaded := make(chan copyResult, 1)
