@@ -81,13 +81,16 @@ type copyResult struct {
 // With no options set, both loops are plain io.Copy calls between the
 // caller's *os.File and the *net.TCPConn, so Linux's sendfile and splice
 // carry the bytes; counts come from io.Copy's return values. A pipe on
-// stdout is grown to 1 MiB (Linux) so that each splice moves more.
+// stdout is grown to 1 MiB, and a pipe on stdin is read through Go's
+// poller rather than in a blocking system call (both Linux; see pipes_linux.go).
 //
 // When the server has closed and stdin is still open, Pipe returns as soon
 // as a write to the server fails; the goroutine reading stdin may still be
 // blocked in a read the caller cannot interrupt, and ends with the process.
 func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Counts, error) {
 	start := time.Now()
+	stdin, closeStdin := pollableStdin(stdin)
+	defer closeStdin()
 	var idle *idleWatch
 	if opt.IdleTimeout > 0 {
 		idle = newIdleWatch(opt.IdleTimeout, conn)
