@@ -1,6 +1,7 @@
 package session
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -83,13 +84,17 @@ type copyResult struct {
 //
 // With no options set, both loops are plain io.Copy calls between the
 // caller's *os.File and the *net.TCPConn, so Linux's sendfile and splice
-// carry the bytes; counts come from io.Copy's return values.
+// carry the bytes; counts come from io.Copy's return values. A pipe on
+// stdout is grown to 1 MiB, and a pipe on stdin is read through Go's
+// poller rather than in a blocking system call (both Linux; see pipes_linux.go).
 //
 // When the server has closed and stdin is still open, Pipe returns as soon
 // as a write to the server fails; the goroutine reading stdin may still be
 // blocked in a read the caller cannot interrupt, and ends with the process.
 func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Counts, error) {
 	start := time.Now()
+	stdin, closeStdin := pollableStdin(stdin)
+	defer closeStdin()
 	var idle *idleWatch
 	if opt.IdleTimeout > 0 {
 		idle = newIdleWatch(opt.IdleTimeout, conn)
@@ -100,6 +105,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 	if opt.CRLF {
 		stdin = &crlfReader{r: stdin}
 	}
+	growPipe(stdout)
 
 	uploaded := make(chan copyResult, 1)
 	downloaded := make(chan copyResult, 1)
@@ -215,30 +221,55 @@ func isNetWriteError(err error, conn net.Conn) bool {
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
 // crlfReader turns each LF not already preceded by CR into CRLF (-C).
+// Output is at most twice the input, so the converted bytes always fit in
+// out and a read allocates nothing.
 type crlfReader struct {
 	r       io.Reader
-	buf     [16 << 10]byte
-	out     []byte // converted bytes not yet returned
-	afterCR bool   // the last byte read was CR, across reads
+	in      [16 << 10]byte // what was read from r
+	buf     [32 << 10]byte // the converted bytes
+	out     []byte         // converted bytes not yet returned
+	afterCR bool           // the last byte read was CR, across reads
 }
 
 func (c *crlfReader) Read(p []byte) (int, error) {
 	if len(c.out) == 0 {
-		n, err := c.r.Read(c.buf[:len(c.buf)/2])
+		n, err := c.r.Read(c.in[:])
 		if n == 0 {
 			return 0, err
 		}
-		out := c.buf[len(c.buf)/2 : len(c.buf)/2]
-		for _, b := range c.buf[:n] {
-			if b == '\n' && !c.afterCR {
-				out = append(out, '\r')
-			}
-			out = append(out, b)
-			c.afterCR = b == '\r'
-		}
-		c.out = out
+		c.out = c.convert(c.in[:n])
 	}
 	n := copy(p, c.out)
 	c.out = c.out[n:]
 	return n, nil
+}
+
+// convert copies src into c.buf with a CR before each bare LF, a run of
+// text at a time.
+func (c *crlfReader) convert(src []byte) []byte {
+	o := 0
+	for len(src) > 0 {
+		i := 0
+		if src[0] != '\n' { // most lines: find the end in one call
+			i = bytes.IndexByte(src, '\n')
+		}
+		if i < 0 {
+			o += copy(c.buf[o:], src)
+			c.afterCR = src[len(src)-1] == '\r'
+			break
+		}
+		if i > 0 {
+			o += copy(c.buf[o:], src[:i])
+			c.afterCR = src[i-1] == '\r'
+		}
+		if !c.afterCR {
+			c.buf[o] = '\r'
+			o++
+		}
+		c.buf[o] = '\n'
+		o++
+		c.afterCR = false
+		src = src[i+1:]
+	}
+	return c.buf[:o]
 }

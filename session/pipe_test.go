@@ -247,3 +247,37 @@ func TestCRLFReaderSplitsEverywhere(t *testing.T) {
 		}
 	}
 }
+
+// Input much bigger than the reader's buffers, dense with LFs (where the
+// output doubles) and CRs, comes out whole and in order.
+func TestCRLFReaderLargeReads(t *testing.T) {
+	var in bytes.Buffer
+	for i := range 40000 {
+		in.WriteString([]string{"\n", "line\r\n", "\r", "\n\n", "text"}[i%5])
+	}
+	var want []byte // the rule, one byte at a time
+	afterCR := false
+	for _, b := range in.Bytes() {
+		if b == '\n' && !afterCR {
+			want = append(want, '\r')
+		}
+		want = append(want, b)
+		afterCR = b == '\r'
+	}
+	got, err := io.ReadAll(&crlfReader{r: bytes.NewReader(in.Bytes())})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("got %d bytes, want %d; first difference at %d", len(got), len(want), firstDiff(got, want))
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}

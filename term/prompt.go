@@ -24,6 +24,7 @@ func (s *Session) escape() (done bool, err error) {
 		}
 	}()
 	for {
+		s.routeKeysTo(false)
 		s.rl.SetPrompt(escapePrompt)
 		line, rerr := s.rl.Readline()
 		switch s.why.Swap(whyNone) {
@@ -31,15 +32,22 @@ func (s *Session) escape() (done bool, err error) {
 			s.scr.release()
 			return true, s.endError()
 		case whyCtrlC, whyEscape:
+			s.handBackKeys()
 			return false, nil
 		}
 		if errors.Is(rerr, io.EOF) || strings.TrimSpace(line) == "" {
+			s.handBackKeys()
 			return false, nil
 		}
 		name, arg, perr := parseCommand(line)
 		if perr != nil {
 			s.notef("%v", perr)
 			continue
+		}
+		if name != "help" && name != "mode" {
+			// Keys typed from now on go where the session is, even
+			// while the command runs.
+			s.handBackKeys()
 		}
 		switch name {
 		case "help":
@@ -100,6 +108,14 @@ func (s *Session) escape() (done bool, err error) {
 			s.startTLS(arg)
 		}
 		return false, nil
+	}
+}
+
+// handBackKeys gives keys back to character mode when the escape prompt
+// closes over a character-mode session.
+func (s *Session) handBackKeys() {
+	if s.mode {
+		s.routeKeysTo(true)
 	}
 }
 

@@ -201,6 +201,15 @@ func (s *screen) leaveRow(mark string) {
 	s.out.Write([]byte(mark + "\r\n"))
 }
 
+// writeLine writes one of rawtalk's own lines at the cursor, which is at
+// the start of a row: no editor is drawing, but in character mode server
+// text may be, so it takes the lock.
+func (s *screen) writeLine(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Write([]byte(text + "\r\n"))
+}
+
 // backToPartialRow moves back up to the row the editor just left with a
 // newline and shows the server's unfinished line there again.
 func (s *screen) backToPartialRow() {

@@ -699,5 +699,5 @@ func (s *Session) warnHistory(err error) {
 // notef writes one of rawtalk's own lines. It is called only while no
 // editor is reading, so the cursor is at the start of an empty row.
 func (s *Session) notef(format string, args ...any) {
-	fmt.Fprintf(s.term.Out, format+"\r\n", args...)
+	s.scr.writeLine(fmt.Sprintf(format, args...))
 }
