@@ -24,7 +24,24 @@ import (
 )
 
 func main() {
+	openStdFiles()
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// openStdFiles puts /dev/null on a closed stdin, stdout or stderr
+// (`rawtalk host port <&-`), so that the socket rawtalk opens next cannot
+// take its number and be read or written by mistake.
+func openStdFiles() {
+	for fd, flag := range []int{os.O_RDONLY, os.O_WRONLY, os.O_WRONLY} {
+		var st syscall.Stat_t
+		if syscall.Fstat(fd, &st) != syscall.EBADF {
+			continue
+		}
+		if null, err := syscall.Open(os.DevNull, flag, 0); err == nil && null != fd {
+			syscall.Dup2(null, fd)
+			syscall.Close(null)
+		}
+	}
 }
 
 // options are the parsed command line.

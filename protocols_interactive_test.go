@@ -135,6 +135,6 @@ func TestInteractiveStartTLSByHand(t *testing.T) {
 	c.waitFor("TLS in status", func(s *vt.Screen) bool { return s.Contains("TLS 1.3") || s.Contains("TLSv1.3") })
 	srv.Close()
 	if code := c.waitExit(); code != 0 {
-		t.Fatalf("exit status %d", code)
+		t.Fatalf("exit status %d; screen:\n%s", code, c.screenText())
 	}
 }

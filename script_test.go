@@ -230,13 +230,23 @@ func fullListener(ts *testscript.TestScript) int {
 	return port
 }
 
-// cmdFakeDNS starts a DNS server on 127.0.0.1 that answers every question
-// with "no such name", and sets $VAR to its address:
+// cmdFakeDNS starts a DNS server on 127.0.0.1 that knows only the names
+// given, and answers "no such name" for every other, and sets $VAR to its
+// address:
 //
-//	fakedns VAR
+//	fakedns VAR [NAME=IP ...]
 func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: fakedns VAR")
+	if neg || len(args) < 1 {
+		ts.Fatalf("usage: fakedns VAR [NAME=IP ...]")
+	}
+	records := map[string][]net.IP{}
+	for _, a := range args[1:] {
+		name, addr, ok := strings.Cut(a, "=")
+		ip := net.ParseIP(addr)
+		if !ok || ip == nil {
+			ts.Fatalf("fakedns: bad record %q", a)
+		}
+		records[strings.ToLower(name)] = append(records[strings.ToLower(name)], ip)
 	}
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	ts.Check(err)
@@ -249,37 +259,66 @@ func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 			if err != nil {
 				return
 			}
-			if reply := nxdomain(buf[:n]); reply != nil {
+			if reply := dnsAnswer(buf[:n], records); reply != nil {
 				pc.WriteTo(reply, from)
 			}
 		}
 	}()
 }
 
-// nxdomain turns a DNS query into its NXDOMAIN answer: same ID and
-// question, flags QR|RD|RA and RCODE 3, no records.
-func nxdomain(q []byte) []byte {
-	if len(q) < 12 {
+// dnsAnswer answers one DNS query from records: the A or AAAA records of
+// the name asked, or NXDOMAIN for a name it does not know.
+func dnsAnswer(q []byte, records map[string][]net.IP) []byte {
+	if len(q) < 12 || binary.BigEndian.Uint16(q[4:]) != 1 {
 		return nil
 	}
-	r := bytes.Clone(q)
-	binary.BigEndian.PutUint16(r[2:], 0x8183)
-	binary.BigEndian.PutUint16(r[6:], 0) // answers
-	binary.BigEndian.PutUint16(r[8:], 0) // authority
-	binary.BigEndian.PutUint16(r[10:], 0)
-	// Drop an EDNS OPT record from the additional section, if any: keep the
-	// header and the question only.
-	end := 12
-	for qd := binary.BigEndian.Uint16(q[4:]); qd > 0; qd-- {
-		for end < len(r) && r[end] != 0 {
-			end += int(r[end]) + 1
+	// The question: labels, then type and class.
+	end, labels := 12, []string{}
+	for end < len(q) && q[end] != 0 {
+		l := int(q[end])
+		if end+1+l > len(q) {
+			return nil
 		}
-		end += 5
+		labels = append(labels, string(q[end+1:end+1+l]))
+		end += l + 1
 	}
-	if end > len(r) {
+	end += 5
+	if end > len(q) {
 		return nil
 	}
-	return r[:end]
+	qtype := binary.BigEndian.Uint16(q[end-4:])
+	name := strings.ToLower(strings.Join(labels, "."))
+	r := bytes.Clone(q[:end])
+	ips, known := records[name]
+	flags := uint16(0x8180) // a response, recursion desired and available
+	if !known {
+		flags |= 3 // NXDOMAIN
+	}
+	binary.BigEndian.PutUint16(r[2:], flags)
+	binary.BigEndian.PutUint16(r[8:], 0)
+	binary.BigEndian.PutUint16(r[10:], 0)
+	count := 0
+	for _, ip := range ips {
+		var rdata []byte
+		var rtype uint16
+		switch {
+		case qtype == 1 && ip.To4() != nil:
+			rtype, rdata = 1, ip.To4()
+		case qtype == 28 && ip.To4() == nil:
+			rtype, rdata = 28, ip.To16()
+		default:
+			continue
+		}
+		r = append(r, 0xc0, 12) // the name, as a pointer to the question's
+		r = binary.BigEndian.AppendUint16(r, rtype)
+		r = binary.BigEndian.AppendUint16(r, 1)  // class IN
+		r = binary.BigEndian.AppendUint32(r, 60) // TTL
+		r = binary.BigEndian.AppendUint16(r, uint16(len(rdata)))
+		r = append(r, rdata...)
+		count++
+	}
+	binary.BigEndian.PutUint16(r[6:], uint16(count))
+	return r
 }
 
 // cmdCRLF rewrites files in place with CRLF line endings, since txtar

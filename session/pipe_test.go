@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"errors"
+	"hash/crc32"
 	"io"
 	"math/rand/v2"
 	"net"
@@ -280,4 +281,117 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return min(len(a), len(b))
+}
+
+// waitGoroutines fails unless the goroutine count comes back to base: no
+// goroutine of a finished session may linger.
+func waitGoroutines(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines outlive the session (had %d):\n%s", runtime.NumGoroutine(), base, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestPipeLeavesNoGoroutines(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  PipeOptions
+		end  func(server net.Conn, stdinW *os.File)
+	}{
+		{"stdin EOF then server close", PipeOptions{QuitAfterEOF: -1}, func(server net.Conn, in *os.File) {
+			in.Close()
+			io.Copy(io.Discard, server)
+			server.Close()
+		}},
+		{"quit after EOF", PipeOptions{QuitAfterEOF: 0}, func(server net.Conn, in *os.File) { in.Close() }},
+		{"server reset, stdin open", PipeOptions{QuitAfterEOF: -1}, func(server net.Conn, in *os.File) {
+			server.(*net.TCPConn).SetLinger(0)
+			server.Close()
+		}},
+		{"idle timeout, stdin open", PipeOptions{QuitAfterEOF: -1, IdleTimeout: 50 * time.Millisecond}, func(net.Conn, *os.File) {}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			ln := listenLoopback(t)
+			base := runtime.NumGoroutine()
+			client, server := dial(t, ln)
+			inR, inW, _ := os.Pipe()
+			defer inW.Close()
+			done := make(chan struct{})
+			go func() {
+				Pipe(client, inR, io.Discard, tc.opt)
+				close(done)
+			}()
+			tc.end(server, inW)
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				t.Fatal("Pipe did not end")
+			}
+			inR.Close()
+			server.Close()
+			ln.Close()
+			waitGoroutines(t, base)
+		})
+	}
+}
+
+// checksum is a fast checksum of a stream and its length.
+func checksum(r io.Reader) (uint32, int64) {
+	h := crc32.New(crc32.MakeTable(crc32.Castagnoli))
+	n, _ := io.Copy(h, r)
+	return h.Sum32(), n
+}
+
+// One gibibyte each way at once through piped mode, byte-identical.
+func TestPipe1GiBBothWays(t *testing.T) {
+	if testing.Short() {
+		t.Skip("1 GiB each way: skipped with -short")
+	}
+	const size = 1 << 30
+	ln := listenLoopback(t)
+	client, server := dial(t, ln)
+	var upSum uint32
+	var upLen int64
+	serverDone := make(chan struct{})
+	go func() {
+		go func() {
+			io.Copy(server, randomStream(6, size))
+			server.(*net.TCPConn).CloseWrite()
+		}()
+		upSum, upLen = checksum(server)
+		close(serverDone)
+	}()
+	inR, inW, _ := os.Pipe()
+	outR, outW, _ := os.Pipe()
+	go func() {
+		io.Copy(inW, randomStream(5, size))
+		inW.Close()
+	}()
+	var downSum uint32
+	var downLen int64
+	read := make(chan struct{})
+	go func() {
+		downSum, downLen = checksum(outR)
+		close(read)
+	}()
+	if _, err := Pipe(client, inR, outW, PipeOptions{QuitAfterEOF: -1}); err != nil {
+		t.Fatal(err)
+	}
+	outW.Close()
+	<-read
+	<-serverDone
+	wantUp, _ := checksum(randomStream(5, size))
+	wantDown, _ := checksum(randomStream(6, size))
+	if upLen != size || upSum != wantUp {
+		t.Errorf("upload: %d bytes, checksum %08x; want %d, %08x", upLen, upSum, size, wantUp)
+	}
+	if downLen != size || downSum != wantDown {
+		t.Errorf("download: %d bytes, checksum %08x; want %d, %08x", downLen, downSum, size, wantDown)
+	}
 }

@@ -27,7 +27,9 @@ func (s *Session) escape() (done bool, err error) {
 		s.routeKeysTo(false)
 		s.rl.SetPrompt(escapePrompt)
 		line, rerr := s.rl.Readline()
-		switch s.why.Swap(whyNone) {
+		why := s.why.Swap(whyNone)
+		s.markKey(escapePrompt, line, why)
+		switch why {
 		case whyEnd:
 			s.scr.release()
 			return true, s.endError()

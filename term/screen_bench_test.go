@@ -112,7 +112,7 @@ func BenchmarkScreenEditor(b *testing.B) {
 					switch r {
 					case runeDraw:
 						return 0, false
-					case runeEnd:
+					case readline.CharInterrupt:
 						return readline.CharInterrupt, true
 					}
 					return r, true
@@ -147,7 +147,7 @@ func BenchmarkScreenEditor(b *testing.B) {
 			b.StopTimer()
 			b.ReportMetric(float64(out.n.Load())/float64(pushed), "out/in")
 
-			in.writeRune(runeEnd)
+			in.write([]byte{readline.CharInterrupt})
 			if line := <-done; line != "half-typed" {
 				b.Errorf("the typed line became %q", line)
 			}

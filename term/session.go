@@ -12,13 +12,16 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/chzyer/readline"
+	"github.com/mattn/go-runewidth"
 	"golang.org/x/sys/unix"
 
 	"github.com/rawtalk/rawtalk/session"
@@ -86,10 +89,8 @@ func (e *SignalError) Error() string { return "ended by signal " + e.Signal.Stri
 // only one that may redraw the input line.
 const (
 	runeDraw   = '\uFDD0' // draw the server text queued on the screen
-	runeEnd    = '\uFDD1' // the session is over: return from Readline
 	runeResize = '\uFDD2' // the window changed size
 	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
-	runeMode   = '\uFDD4' // the server asked for another mode: return from Readline
 )
 
 // Why the editor returned, set on its goroutine by the filter.
@@ -126,6 +127,7 @@ type Session struct {
 
 	received atomic.Int64 // bytes from the server
 	why      atomic.Int32 // why Readline returned (whyNone...)
+	closing  atomic.Bool  // the editor is being stopped: ignore its keys
 
 	mu         sync.Mutex    // guards charMode, wantChar, pastes and interrupts
 	charMode   bool          // keys go to charKeys instead of the editor
@@ -133,6 +135,11 @@ type Session struct {
 	pastes     [][]byte      // pasted text waiting for its runePaste
 	interrupts []int32       // what each Ctrl-C given to the editor stands for
 	pasting    []byte        // the paste being inserted: set by filter, used by onChange
+	redraw     bool          // filter drew server text: onChange redraws the line
+	bigPaste   []byte        // a paste too long for the editor, shown as a placeholder
+	pasteRun   int           // runes just before the cursor that the current paste inserted
+	lastPaste  bool          // the last thing given to the editor was a paste
+	toRemember []string      // sent lines for the history, saved by the filter
 	charKeys   chan []byte   // keystrokes in character mode
 	modeChange chan struct{} // poked when the server asks for another mode
 	localEcho  atomic.Bool   // character mode: show typed keys
@@ -147,11 +154,11 @@ type Session struct {
 	// The fields below are used by Run's goroutine only.
 	eol         []byte
 	secrets     secretFilter
-	ctrlC       bool   // the last key was Ctrl-C on an empty line
-	resume      string // half-typed text to put back after the escape prompt
-	modeRequest int    // what the escape prompt's mode command asked for
-	mode        bool   // character mode (true) or line mode, apart from the escape prompt
-	warned      bool   // the history warning was shown
+	ctrlC       bool        // the last key was Ctrl-C on an empty line
+	resume      string      // half-typed text to put back after the escape prompt
+	modeRequest int         // what the escape prompt's mode command asked for
+	mode        bool        // character mode (true) or line mode, apart from the escape prompt
+	warned      atomic.Bool // the history warning was shown
 }
 
 // Run holds an interactive session on conn until the server closes, the
@@ -206,7 +213,7 @@ func (s *Session) ServerMode(character, localEcho bool) {
 	case s.modeChange <- struct{}{}:
 	default:
 	}
-	s.in.writeRune(runeMode)
+	s.interrupt(whyMode)
 }
 
 // Run holds the session on conn until the server closes, the user quits,
@@ -248,8 +255,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	close(stopSignals)
 	s.snd.stop()
 	conn.Close()
-	s.in.Close()
-	s.rl.Close()
+	s.closeEditor()
 	s.stopKeys()
 	s.tty.restore()
 	wg.Wait()
@@ -276,7 +282,7 @@ func (s *Session) startEditor() error {
 		HistoryLimit:           1000,
 		DisableAutoSaveHistory: true,
 		HistorySearchFold:      true,
-		InterruptPrompt:        "^C",
+		InterruptPrompt:        "\n", // none: markKey shows ^C or ^] (the config is not ours to change while it runs)
 		EOFPrompt:              "^D",
 		FuncIsTerminal:         func() bool { return true },
 		FuncMakeRaw:            func() error { return nil }, // raw for the whole session
@@ -303,24 +309,51 @@ func (s *Session) startEditor() error {
 	return nil
 }
 
+// closeEditor stops the line editor's goroutines. readline's own Close
+// leaves one blocked for good (it queues an EOF that its loop then cannot
+// send), so the editor is first given the end of its input and a last
+// Readline to take the EOF, and closed only then.
+func (s *Session) closeEditor() {
+	s.closing.Store(true)
+	s.rl.SetPrompt("")
+	s.in.Close()
+	for range 4 {
+		if _, err := s.rl.Operation.String(); errors.Is(err, io.EOF) {
+			break
+		}
+	}
+	s.saveHistory()
+	s.rl.Close()
+}
+
 // filter sees every key before the editor acts on it, on the editor's
 // goroutine. It draws server text (so drawing never races the editor's own
 // redraws), turns Ctrl-] into a return from Readline, and suspends on Ctrl-Z.
 func (s *Session) filter(r rune) (rune, bool) {
 	defer s.guard()
+	if s.closing.Load() {
+		if r == 0 {
+			return 0, true // the end of the editor's input: let it stop
+		}
+		return 0, false
+	}
+	s.saveHistory()
 	s.scr.render()
 	if s.opt.PanicOn == "render" && r == runeDraw {
 		panic("rawtalk: panic requested by test hook")
 	}
-	cfg := s.rl.Config
 	switch r {
-	case runeDraw:
-		return 0, false
-	case runeResize:
-		if s.resize != nil {
+	case runeDraw, runeResize:
+		if r == runeResize && s.resize != nil {
 			s.resize()
 		}
-		return 0, false
+		if s.rl.Operation.IsSearchMode() {
+			return 0, false
+		}
+		// Not (0, false): that makes readline read on, ahead of the next
+		// Readline. Ctrl-G does nothing but reach onChange, which redraws.
+		s.redraw = true
+		return readline.CharBell, true
 	case runePaste:
 		if s.rl.Operation.IsSearchMode() {
 			return 0, false
@@ -333,29 +366,17 @@ func (s *Session) filter(r rune) (rune, bool) {
 		// Ctrl-G does nothing in the editor but still reaches onChange,
 		// which inserts the text with a single redraw.
 		return readline.CharBell, true
-	case runeEnd:
-		s.why.Store(whyEnd)
-		cfg.InterruptPrompt = ""
-		return readline.CharInterrupt, true
-	case runeMode:
-		if s.wantCharMode() == s.isCharMode() {
-			return 0, false
-		}
-		s.why.Store(whyMode)
-		cfg.InterruptPrompt = ""
-		return readline.CharInterrupt, true
-	case readline.CharInterrupt: // Ctrl-C, or Ctrl-] in disguise
+	case readline.CharInterrupt: // Ctrl-C, or Ctrl-], the end, a mode change in disguise
 		why := whyCtrlC
 		s.mu.Lock()
 		if len(s.interrupts) > 0 {
 			why, s.interrupts = s.interrupts[0], s.interrupts[1:]
 		}
 		s.mu.Unlock()
-		s.why.Store(why)
-		cfg.InterruptPrompt = "^C"
-		if why == whyEscape {
-			cfg.InterruptPrompt = "^]"
+		if why == whyMode && s.wantCharMode() == s.isCharMode() {
+			return 0, false // already there
 		}
+		s.why.Store(why)
 		return r, true
 	case readline.CharCtrlZ:
 		s.suspend()
@@ -367,16 +388,94 @@ func (s *Session) filter(r rune) (rune, bool) {
 // onChange inserts pasted text at the cursor, so a paste costs one redraw
 // instead of one per character. It runs on the editor's goroutine right
 // after filter, except for one call from Readline itself with key 0.
+//
+// A paste that would make the line longer than maxEditLine is kept aside
+// and shown as one placeholder ("[1048576 pasted bytes]"), which Enter
+// replaces with the bytes: the editor redraws the whole line on every
+// change, so a megabyte in it would cost a megabyte per keystroke.
 func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
-	if key != readline.CharBell || s.pasting == nil {
+	if key == 0 {
+		return nil, 0, false // Readline's own call, on another goroutine
+	}
+	if key != readline.CharBell {
+		s.pasteRun = 0
 		return nil, 0, false
 	}
-	paste := []rune(string(s.pasting))
+	if s.redraw {
+		s.redraw = false
+		return line, pos, true // the same line, drawn again under the new text
+	}
+	if s.pasting == nil {
+		return nil, 0, false
+	}
+	text := s.pasting
 	s.pasting = nil
 	pos = min(pos, len(line))
+	var paste []rune
+	switch {
+	case s.bigPaste != nil:
+		old := []rune(s.bigPasteMark())
+		s.bigPaste = append(s.bigPaste, text...)
+		mark := []rune(s.bigPasteMark())
+		if i := runesIndex(line, old); i >= 0 {
+			out := append(append(append([]rune(nil), line[:i]...), mark...), line[i+len(old):]...)
+			if pos >= i+len(old) {
+				pos += len(mark) - len(old)
+			}
+			return out, pos, true
+		}
+		paste = mark
+	case len(line)+len(text) > maxEditLine:
+		// The part of this paste already in the line goes aside too, so
+		// the line left to redraw is short.
+		run := min(s.pasteRun, pos)
+		s.bigPaste = append([]byte(string(line[pos-run:pos])), text...)
+		line = append(append([]rune(nil), line[:pos-run]...), line[pos:]...)
+		pos -= run
+		paste = []rune(s.bigPasteMark())
+	default:
+		paste = []rune(string(text))
+		s.pasteRun += len(paste)
+	}
 	out := make([]rune, 0, len(line)+len(paste))
 	out = append(append(append(out, line[:pos]...), paste...), line[pos:]...)
 	return out, pos + len(paste), true
+}
+
+// maxEditLine is the longest line the editor holds as text.
+const maxEditLine = 4 << 10
+
+// bigPasteMark is the placeholder for the paste kept aside, or "".
+func (s *Session) bigPasteMark() string {
+	if s.bigPaste == nil {
+		return ""
+	}
+	return fmt.Sprintf("[%d pasted bytes]", len(s.bigPaste))
+}
+
+// expandBigPaste puts the paste kept aside back in place of its
+// placeholder, and forgets it.
+func (s *Session) expandBigPaste(line string) string {
+	if s.bigPaste == nil {
+		return line
+	}
+	mark := s.bigPasteMark()
+	big := s.bigPaste
+	s.bigPaste = nil
+	if !strings.Contains(line, mark) {
+		s.notef("rawtalk: the %d pasted bytes were edited out of the line", len(big))
+		return line
+	}
+	return strings.Replace(line, mark, string(big), 1)
+}
+
+func runesIndex(s, sub []rune) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if slices.Equal(s[i:i+len(sub)], sub) {
+			return i
+		}
+	}
+	return -1
 }
 
 // suspend stops rawtalk like Ctrl-Z stops any program, with the terminal
@@ -481,42 +580,94 @@ func (s *Session) toEditor(p []byte) {
 		return
 	}
 	s.mu.Lock()
-	if isPaste(p) {
-		s.pastes = append(s.pastes, p)
-		s.mu.Unlock()
-		s.in.writeRune(runePaste)
-		return
-	}
-	for i, b := range p {
-		switch b {
-		case ctrlBracket:
-			p[i] = readline.CharInterrupt
-			s.interrupts = append(s.interrupts, whyEscape)
-		case readline.CharInterrupt:
-			s.interrupts = append(s.interrupts, whyCtrlC)
+	defer s.mu.Unlock()
+	var raw []byte
+	flushRaw := func() {
+		if len(raw) > 0 {
+			s.in.write(raw) // under s.mu: interrupts stay in the order of their bytes
+			s.lastPaste = false
+			raw = nil
 		}
 	}
-	s.mu.Unlock()
-	s.in.write(p)
+	for len(p) > 0 {
+		// Two or more characters of text are a paste (or fast typing,
+		// which inserts the same way); one character right after a paste
+		// is its end, cut off by a read.
+		if n := textRun(p); n >= 2 || n == 1 && s.lastPaste {
+			flushRaw()
+			s.queuePaste(p[:n])
+			p = p[n:]
+			continue
+		}
+		n := max(keyLen(p), 1)
+		for _, b := range p[:n] {
+			switch b {
+			case ctrlBracket:
+				b = readline.CharInterrupt
+				s.interrupts = append(s.interrupts, whyEscape)
+			case readline.CharInterrupt:
+				s.interrupts = append(s.interrupts, whyCtrlC)
+			}
+			raw = append(raw, b)
+		}
+		p = p[n:]
+	}
+	flushRaw()
 }
 
-// isPaste reports whether a chunk is plain text worth inserting at once:
-// more than one character, no control keys, valid UTF-8.
-func isPaste(p []byte) bool {
-	if len(p) < 2 {
-		return false
+// queuePaste hands plain text to the editor to insert in one go. Text that
+// follows a paste the editor has not taken yet joins it (a paste comes in
+// many reads): one redraw for all. Called with s.mu held.
+func (s *Session) queuePaste(text []byte) {
+	if n := len(s.pastes); n > 0 && s.lastPaste {
+		s.pastes[n-1] = append(s.pastes[n-1], text...)
+		return
 	}
-	for _, b := range p {
-		if b < 0x20 || b == 0x7f {
-			return false
+	s.pastes = append(s.pastes, append([]byte(nil), text...))
+	s.lastPaste = true
+	s.in.writeRune(runePaste)
+}
+
+// textRun is the length of the plain text at the start of p: no control
+// keys, whole UTF-8 characters.
+func textRun(p []byte) int {
+	n := 0
+	for n < len(p) && p[n] >= 0x20 && p[n] != 0x7f {
+		n++
+	}
+	for n > 0 && !utf8.Valid(p[:n]) {
+		n-- // a character cut by the read: leave it to the editor
+	}
+	return n
+}
+
+// keyLen is the length of the key at the start of p that is not plain
+// text: an escape sequence (arrows, Home, End...) or one control byte.
+func keyLen(p []byte) int {
+	if len(p) < 2 || p[0] != 0x1b {
+		return 1
+	}
+	switch p[1] {
+	case '[': // CSI: parameters, intermediates, one final byte
+		i := 2
+		for i < len(p) && p[i] >= 0x20 && p[i] <= 0x3f {
+			i++
 		}
+		return min(i+1, len(p))
+	case 'O': // SS3: one more byte
+		return min(3, len(p))
 	}
-	for _, r := range string(p) {
-		if r == '\uFFFD' || (r >= runeDraw && r <= runePaste) {
-			return false
-		}
-	}
-	return true
+	return 2
+}
+
+// interrupt makes Readline return, with why. It goes to the editor as a
+// Ctrl-C: after a Ctrl-C readline stops reading keys until the next
+// Readline, so its goroutine is idle whenever no Readline runs.
+func (s *Session) interrupt(why int32) {
+	s.mu.Lock()
+	s.interrupts = append(s.interrupts, why)
+	s.in.write([]byte{readline.CharInterrupt})
+	s.mu.Unlock()
 }
 
 // stopKeys ends readKeys if the terminal lets a read be interrupted.
@@ -552,7 +703,7 @@ func (s *Session) end(reason int, err error) {
 		s.endReason = reason
 		s.endErr = err
 		close(s.ended)
-		s.in.writeRune(runeEnd)
+		s.interrupt(whyEnd)
 	})
 }
 
@@ -567,7 +718,9 @@ func (s *Session) loop() error {
 		}
 		line, err := s.rl.ReadlineWithDefault(s.resume)
 		s.resume = ""
-		switch s.why.Swap(whyNone) {
+		why := s.why.Swap(whyNone)
+		s.markKey(s.scr.prompt(), line, why)
+		switch why {
 		case whyEnd:
 			if line != "" {
 				s.notef("rawtalk: the line you were typing was not sent: %s", line)
@@ -588,6 +741,7 @@ func (s *Session) loop() error {
 			s.setCharMode(s.wantCharMode())
 			continue
 		case whyCtrlC:
+			s.bigPaste = nil
 			if line != "" {
 				s.ctrlC = false
 				continue // discarded, as in a shell
@@ -610,11 +764,15 @@ func (s *Session) loop() error {
 			return err
 		}
 		s.scr.lineEntered()
+		big := s.bigPaste != nil
+		line = s.expandBigPaste(line)
 		if err := s.snd.send(append([]byte(line), s.eol...)); err != nil {
 			s.notef("rawtalk: not sent: %v", err)
 			continue
 		}
-		s.remember(line)
+		if !big {
+			s.remember(line)
+		}
 	}
 }
 
@@ -679,21 +837,53 @@ func (s *Session) sendEOF() {
 }
 
 // remember adds a sent line to the history, unless it carries a secret.
+//
+// readline's history is not safe to touch from two goroutines, and its
+// editor goroutine updates it on every key, even between Readline calls;
+// so the line waits in toRemember for the filter, on that goroutine, to
+// save it before the next key.
 func (s *Session) remember(line string) {
 	if strings.TrimSpace(line) == "" || s.secrets.secret(line) {
 		return
 	}
-	if err := s.rl.SaveHistory(line); err != nil {
-		s.warnHistory(err)
+	s.mu.Lock()
+	s.toRemember = append(s.toRemember, line)
+	s.mu.Unlock()
+}
+
+// saveHistory saves the lines remember queued. It runs on the editor's
+// goroutine, or after the editor has stopped.
+func (s *Session) saveHistory() {
+	s.mu.Lock()
+	lines := s.toRemember
+	s.toRemember = nil
+	s.mu.Unlock()
+	for _, line := range lines {
+		if err := s.rl.SaveHistory(line); err != nil {
+			s.warnHistory(err)
+		}
 	}
 }
 
+// warnHistory says once that the history file cannot be written. It may
+// run on the editor's goroutine, so it goes through the screen.
 func (s *Session) warnHistory(err error) {
-	if s.warned {
+	if s.warned.Swap(true) {
 		return
 	}
-	s.warned = true
-	s.notef("rawtalk: warning: history will not be saved: %v", err)
+	s.Note(fmt.Sprintf("rawtalk: warning: history will not be saved: %v", err))
+}
+
+// markKey shows the key that ended the line just left, ^C or ^], at its
+// end, as a terminal's echo would have: the editor has already moved to the
+// next row, so this goes back up to the end of the line and returns.
+func (s *Session) markKey(prompt, line string, why int32) {
+	mark := map[int32]string{whyCtrlC: "^C", whyEscape: "^]"}[why]
+	if mark == "" {
+		return
+	}
+	col := runewidth.StringWidth(prompt+line) % s.tty.width()
+	s.scr.writeLine(fmt.Sprintf("\x1b[A\x1b[%dG%s", col+1, mark))
 }
 
 // notef writes one of rawtalk's own lines. It is called only while no
