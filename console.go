@@ -56,6 +56,8 @@ const helpText = `rawtalk: talk to a network service by hand.
 Usage:
   rawtalk [flags] HOST PORT
   rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
+  rawtalk -l [flags] [HOST] PORT   wait for a client instead (like nc -l)
+  rawtalk -U [flags] PATH          a unix socket (-lU PATH to listen)
 
 PORT is a number or a service name (http, smtp, imap, redis, ...).
 
@@ -77,6 +79,16 @@ Examples:
 
   See each connect try:
     rawtalk -v localhost 6379
+
+  Two programs talking: wait in one terminal, connect from another:
+    rawtalk -lv 12321
+    rawtalk localhost 12321
+
+  With -l, one client at a time is served; -k waits for the next one when
+  it leaves (clients that come meanwhile wait in the queue), as nc -k does.
+  -u uses UDP: each line you type (or each read, when piped) is a datagram.
+  UDP has no end, so rawtalk -u keeps listening for answers after the end of
+  its input until -q SECS, -i SECS of silence, or Ctrl-C.
 
 Exit status: 0 when the session ended normally (the server closed or you
 quit), 1 on a network failure, 2 on a usage error.

@@ -43,6 +43,7 @@ type options struct {
 	rawOutput   bool
 	help        bool
 	showVersion bool
+	netcatOptions
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -63,6 +64,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default; accepted for nc)")
+	addNetcatFlags(fs, &o.netcatOptions)
 	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
@@ -105,6 +107,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func exitCode(err error, con *console) int {
 	if err == nil {
 		return 0
+	}
+	if code, ok := netcatExitCode(err, con); ok {
+		return code
 	}
 	var usage *usageError
 	var arg *session.ArgError
@@ -153,9 +158,17 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if o.wait < 0 {
 		return &usageError{fmt.Sprintf("invalid -w %v: must be a positive number of seconds", o.wait)}
 	}
-	eol, err := term.ParseEOL(o.eol)
-	if err != nil {
+	if _, err := term.ParseEOL(o.eol); err != nil {
 		return &usageError{"invalid --eol: " + err.Error()}
+	}
+	if err := checkNetcatFlags(o, args); err != nil {
+		return err
+	}
+	switch {
+	case o.listen:
+		return listen(o, args, stdin, stdout, con)
+	case o.unix:
+		return talkUnix(o, args[0], stdin, stdout, con)
 	}
 	target, err := session.ParseTarget(args)
 	if err != nil {
@@ -174,6 +187,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		dialer.Family = "tcp4"
 	case o.ipv6:
 		dialer.Family = "tcp6"
+	}
+	if err := netcatDialer(o, target, dialer); err != nil {
+		return err
 	}
 	if interactive {
 		dialer.OnTry = func(ip net.IP) { con.sayf("Trying %s...", ip) }
@@ -196,14 +212,25 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if interactive {
 		con.sayf("Connected to %s.", target.Host)
 	} else {
-		con.verbosef("%s", succeeded(target, conn))
+		con.verbosef("%s", connectedWords(o, target, conn))
 	}
+	return converse(o, conn, target.Host, stdin, stdout, con)
+}
+
+// converse is the session on a made connection, dialed or accepted:
+// interactive on a terminal, piped otherwise.
+func converse(o *options, conn net.Conn, peer string, stdin io.Reader, stdout io.Writer, con *console) error {
+	interactive := isTerminal(stdin)
+	eol, _ := term.ParseEOL(o.eol) // checked by dispatch
 
 	// Writes to a closed stdout must come back as EPIPE, not kill rawtalk,
 	// so that `| head -c 10` ends the session quietly.
 	signal.Ignore(syscall.SIGPIPE)
 
 	if interactive {
+		if o.idle > 0 {
+			conn = session.WithIdleTimeout(conn, time.Duration(o.idle))
+		}
 		history := ""
 		if !o.noHistory {
 			history = term.HistoryPath(os.Getenv)
@@ -212,30 +239,25 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 			EOL:         eol,
 			HistoryFile: history,
 			RawOutput:   o.rawOutput,
-			Peer:        target.Host,
+			Peer:        peer,
 			Banner:      "Escape character is '^]'.",
 			PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
 		})
 		con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 			counts.Sent, counts.Received, counts.Elapsed.Seconds())
-		return err
+		return idleEnding(o, err, con)
 	}
 
 	popt := session.PipeOptions{
 		CRLF:         o.crlf,
 		NoShutdown:   o.noShutdown,
 		QuitAfterEOF: seconds(o.quit),
-		IdleTimeout:  seconds(o.wait),
+		IdleTimeout:  idleTimeout(o),
 	}
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
-	var idle *session.IdleError
-	if errors.As(err, &idle) {
-		con.verbosef("rawtalk: %s", idle)
-		return nil
-	}
-	return err
+	return idleEnding(o, err, con)
 }
 
 // succeeded is nc -v's line for a made connection.
