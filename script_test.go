@@ -31,11 +31,21 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"serve":    cmdServe,
-			"fakedns":  cmdFakeDNS,
-			"crlf":     cmdCRLF,
-			"randfile": cmdRandFile,
+			"serve":     cmdServe,
+			"fakedns":   cmdFakeDNS,
+			"crlf":      cmdCRLF,
+			"randfile":  cmdRandFile,
+			"bg":        cmdBg,
+			"waitport":  cmdWaitPort,
+			"waitfile":  cmdWaitFile,
+			"waitbg":    cmdWaitBg,
+			"stopbg":    cmdStopBg,
+			"udpserve":  cmdUDPServe,
+			"freeport":  cmdFreePort,
+			"unixstale": cmdUnixStale,
+			"status":    cmdStatus,
 		},
+		Setup: setupBackground,
 		Condition: func(cond string) (bool, error) {
 			switch cond {
 			case "ipv6":
@@ -65,6 +75,8 @@ func TestScripts(t *testing.T) {
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
+//
+// and the proxies and peers of proxyHandlers (script_nc_test.go).
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! serve")
@@ -163,6 +175,9 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 			c.SetLinger(0)
 			c.Close()
 		}
+	}
+	if h := proxyHandlers(ts, kind, arg); h != nil {
+		return h
 	}
 	ts.Fatalf("unknown server kind %q", kind)
 	return nil
