@@ -132,6 +132,16 @@ func TestInteractiveUDPOneDatagramPerLine(t *testing.T) {
 	}
 	pc.WriteTo([]byte("pong\r\n"), from)
 	c.waitText("pong")
+
+	// Ctrl-D cannot half-close UDP: rawtalk says so, and lines still go.
+	c.send("\x04")
+	c.waitText("rawtalk: UDP has no end-of-data signal; nothing was sent")
+	c.send("five\r")
+	buf := make([]byte, 100)
+	pc.SetReadDeadline(time.Now().Add(deadline))
+	if n, _, err := pc.ReadFrom(buf); err != nil || string(buf[:n]) != "five\r\n" {
+		t.Fatalf("datagram %q (%v) after Ctrl-D, want five", buf[:n], err)
+	}
 }
 
 // A UDP port nobody listens on: the ICMP port unreachable that the first

@@ -577,6 +577,10 @@ func (s *Session) finalWords(err error) {
 }
 
 func (s *Session) sendEOF() {
+	if _, ok := s.conn.(interface{ CloseWrite() error }); !ok { // UDP
+		s.notef("rawtalk: UDP has no end-of-data signal; nothing was sent")
+		return
+	}
 	if err := s.snd.closeWrite(); err != nil {
 		s.notef("rawtalk: %v", err)
 		return
