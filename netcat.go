@@ -44,8 +44,8 @@ func addNetcatFlags(fs *pflag.FlagSet, o *netcatOptions) {
 	fs.BoolVarP(&o.unix, "unixsock", "U", false, "the argument is a unix socket PATH (@NAME: abstract), not HOST PORT")
 	fs.StringVarP(&o.source, "source", "s", "", "send from local address `ADDR`; with -l, listen on it")
 	fs.StringVarP(&o.sourcePort, "source-port", "p", "", "send from local `PORT`; with -l, the port to listen on (-lp 12321)")
-	fs.StringVarP(&o.proxy, "proxy", "x", "", "connect through a proxy: `HOST[:PORT]` (type from -X) or socks5://, socks5h://, socks4://, http:// URL")
-	fs.StringVarP(&o.proxyType, "proxy-type", "X", "", "proxy protocol for -x HOST:PORT: `5|4|connect` (default 5, SOCKS5)")
+	fs.StringVarP(&o.proxy, "proxy", "x", "", "connect through the proxy at `ADDR`: HOST[:PORT] (kind from -X), or a socks5://, socks5h://, socks4://, socks4a:// or http:// URL")
+	fs.StringVarP(&o.proxyType, "proxy-type", "X", "", "the `KIND` of proxy at -x HOST[:PORT]: 5 (SOCKS5, the default), 4 (SOCKS4) or connect (HTTP)")
 	fs.StringVar(&o.proxyAuth, "proxy-auth", "", "`USER:PASS` for the proxy (SOCKS5, HTTP Basic; SOCKS4 sends USER)")
 	fs.VarP(&o.idle, "idle-timeout", "i", "close the connection after `SECS` with no data either way (500ms, 2s, 1m also work)")
 }
