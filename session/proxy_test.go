@@ -2,6 +2,7 @@ package session
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"strings"
@@ -165,4 +166,25 @@ func TestSOCKS5UnknownReplyAndTruncation(t *testing.T) {
 	if err == nil || !strings.HasSuffix(err.Error(), "closed the connection during the SOCKS5 handshake") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// FuzzParseProxy: any -x/--proxy argument gives a proxy with a host and a
+// port in range, or an ArgError; never a panic.
+func FuzzParseProxy(f *testing.F) {
+	for _, s := range []string{"127.0.0.1:1080", "[::1]", "socks5h://u:p@h:1", "http://h", "socks4a://[::1]:9/", "x://", "[", ":", "h:65535"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		p, err := ParseProxy(s, SOCKS5)
+		if err != nil {
+			var ae *ArgError
+			if !errors.As(err, &ae) {
+				t.Fatalf("ParseProxy(%q): %T %v, want an ArgError", s, err, err)
+			}
+			return
+		}
+		if p.Host == "" || p.Port < 1 || p.Port > 65535 {
+			t.Fatalf("ParseProxy(%q) = %+v", s, p)
+		}
+	})
 }
