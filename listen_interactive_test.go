@@ -53,7 +53,7 @@ func hangUp(c *tty, conn net.Conn) {
 }
 
 func TestInteractiveListener(t *testing.T) {
-	c := startTTY(t, nil, "-l", "127.0.0.1", "0")
+	c := startTTY(t, nil, "--no-history", "-l", "127.0.0.1", "0")
 	port := c.listeningPort()
 	conn := dialTest(t, "tcp4", "127.0.0.1:"+port)
 	c.waitText("Connection received on 127.0.0.1 ")
@@ -82,7 +82,7 @@ func TestInteractiveListener(t *testing.T) {
 // With -k, a second client gets a session after the first leaves, and
 // Ctrl-C while waiting ends rawtalk with the terminal as it was.
 func TestInteractiveListenerKeepOpen(t *testing.T) {
-	c := startTTY(t, nil, "-lk", "127.0.0.1", "0")
+	c := startTTY(t, nil, "--no-history", "-lk", "127.0.0.1", "0")
 	port := c.listeningPort()
 	for _, who := range []string{"first", "second"} {
 		conn := dialTest(t, "tcp4", "127.0.0.1:"+port)

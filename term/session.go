@@ -487,7 +487,15 @@ func (s *Session) loop() error {
 			}
 			continue
 		}
-		line, err := s.rl.ReadlineWithDefault(s.resume)
+		// ReadlineWithDefault replaces the editor's buffer, which would drop
+		// keys typed ahead while the last line was being sent: use it only
+		// to put back a line the escape prompt interrupted.
+		readLine := s.rl.Readline
+		if s.resume != "" {
+			resume := s.resume
+			readLine = func() (string, error) { return s.rl.ReadlineWithDefault(resume) }
+		}
+		line, err := readLine()
 		s.resume = ""
 		switch s.why.Swap(whyNone) {
 		case whyEnd:
