@@ -179,7 +179,7 @@ func TestInteractiveIdleTimeout(t *testing.T) {
 
 func TestInteractiveUnixListener(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "sock")
-	c := startTTY(t, nil, "-lU", path)
+	c := startTTY(t, nil, "--no-history", "-lU", path)
 	c.waitText("Listening on " + path)
 	conn := dialTest(t, "unix", path)
 	c.waitText("Connection received on " + path)
