@@ -210,13 +210,13 @@ func cmdWaitBg(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdStopBg ends NAME with SIGTERM and waits for it; its exit status is
-// not checked:
+// cmdStopBg ends NAME with SIGTERM and waits for it; with STATUS it also
+// checks the exit status:
 //
-//	stopbg NAME
+//	stopbg NAME [STATUS]
 func cmdStopBg(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: stopbg NAME")
+	if neg || len(args) < 1 || len(args) > 2 {
+		ts.Fatalf("usage: stopbg NAME [STATUS]")
 	}
 	p := background(ts).get(ts, args[0])
 	p.cmd.Process.Signal(syscall.SIGTERM)
@@ -224,6 +224,15 @@ func cmdStopBg(ts *testscript.TestScript, neg bool, args []string) {
 	case <-p.done:
 	case <-time.After(10 * time.Second):
 		ts.Fatalf("%s did not stop", args[0])
+	}
+	if len(args) == 2 {
+		want, err := strconv.Atoi(args[1])
+		ts.Check(err)
+		// A program killed by the signal has no exit code (-1); one that
+		// handled it exits 128+15.
+		if got := p.cmd.ProcessState.ExitCode(); got != want {
+			ts.Fatalf("%s exited with status %d, want %d; stderr:\n%s", args[0], got, want, readFile(p.stderr))
+		}
 	}
 }
 
