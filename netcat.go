@@ -188,7 +188,7 @@ func connectedWords(o *options, t session.Target, conn net.Conn) string {
 		name = fmt.Sprintf("%s (%s)", t.Host, host)
 	}
 	service := session.ServiceName(t.Port)
-	if service == "" || o.udp {
+	if service == "" {
 		service = "*"
 	}
 	line := fmt.Sprintf("Connection to %s %d port [%s/%s] succeeded!", name, t.Port, network, service)
