@@ -58,6 +58,8 @@ Usage:
   rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
   rawtalk --demo [http|smtp|echo]  (a practice server, no network needed)
   rawtalk -z [flags] HOST PORTS... (which ports are open?)
+  rawtalk -l [flags] [HOST] PORT   wait for a client instead (like nc -l)
+  rawtalk -U [flags] PATH          a unix socket (-lU PATH to listen)
 
 PORT is a number or a service name (http, smtp, imap, redis, ...).
 PORTS is a list such as 22,80,443,8000-8100 or http,smtp, or - for all.
@@ -90,6 +92,16 @@ Examples:
   Speak TLS, the certificate verified (-v describes it), or STARTTLS:
     rawtalk --tls example.com 443
     rawtalk --starttls smtp mail.example.com 25
+
+  Two programs talking: wait in one terminal, connect from another:
+    rawtalk -lv 12321
+    rawtalk localhost 12321
+
+  With -l, one client at a time is served; -k waits for the next one when
+  it leaves (clients that come meanwhile wait in the queue), as nc -k does.
+  -u uses UDP: each line you type (or each read, when piped) is a datagram.
+  UDP has no end, so rawtalk -u keeps listening for answers after the end of
+  its input until -q SECS, -i SECS of silence, or Ctrl-C.
 
 Exit status: 0 when the session ended normally (the server closed or you
 quit), 1 on a network failure, 2 on a usage error. With -z: 0 if any port

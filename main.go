@@ -46,31 +46,31 @@ func openStdFiles() {
 
 // options are the parsed command line.
 type options struct {
-	ipv4, ipv6  bool
-	verbose     bool
-	numeric     bool
-	wait        float64 // -w seconds; 0 = none
-	quit        float64 // -q seconds; negative = wait for the server
-	shutdownN   bool    // -N: accepted for nc; half-closing is the default
-	crlf        bool
-	noShutdown  bool
-	dnsServer   string
-	eol         string
-	noHistory   bool
-	rawOutput   bool
-	telnet      telnetChoice // --telnet, --no-telnet, or by the port
-	negotiation bool         // --show-negotiation
-	help        bool
-	showVersion bool
-	demo        string   // --demo KIND: start a practice server and talk to it
-	demoServe   string   // --demo-serve KIND: only run a practice server
-	demoPort    int      // --demo-port: the practice server's port; 0 picks a free one
-	scan        bool     // -z: report which ports are open (scan.go)
-	udp         bool     // -u: with -z, scan UDP ports
-	banner      bool     // -z: show what each open port says first
-	json        bool     // -z: one JSON object a port
-	concurrency int      // -z: connects in flight at once; 0 = the scanner's default
-	tls         tlsFlags // --tls, --starttls and their options: tls.go
+	ipv4, ipv6    bool
+	verbose       bool
+	numeric       bool
+	wait          float64 // -w seconds; 0 = none
+	quit          float64 // -q seconds; negative = wait for the server
+	shutdownN     bool    // -N: accepted for nc; half-closing is the default
+	crlf          bool
+	noShutdown    bool
+	dnsServer     string
+	eol           string
+	noHistory     bool
+	rawOutput     bool
+	telnet        telnetChoice // --telnet, --no-telnet, or by the port
+	negotiation   bool         // --show-negotiation
+	help          bool
+	showVersion   bool
+	demo          string   // --demo KIND: start a practice server and talk to it
+	demoServe     string   // --demo-serve KIND: only run a practice server
+	demoPort      int      // --demo-port: the practice server's port; 0 picks a free one
+	scan          bool     // -z: report which ports are open (scan.go)
+	banner        bool     // -z: show what each open port says first
+	json          bool     // -z: one JSON object a port
+	concurrency   int      // -z: connects in flight at once; 0 = the scanner's default
+	tls           tlsFlags // --tls, --starttls and their options: tls.go
+	netcatOptions          // -l -k -u -U -s -p -x -X -i: netcat.go (-u also scans UDP with -z)
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -91,6 +91,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default, except with TLS; accepted for nc)")
+	addNetcatFlags(fs, &o.netcatOptions)
 	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
@@ -101,7 +102,6 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.Lookup("demo-serve").NoOptDefVal = "http"
 	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
-	fs.BoolVarP(&o.udp, "udp", "u", false, "with -z, scan UDP ports (silence is reported as open|filtered)")
 	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
 	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
@@ -151,6 +151,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 func exitCode(err error, con *console) int {
 	if err == nil {
 		return 0
+	}
+	if code, ok := netcatExitCode(err, con); ok {
+		return code
 	}
 	var usage *usageError
 	var arg *session.ArgError
@@ -205,16 +208,24 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if o.demo != "" || o.demoServe != "" || o.demoPort != 0 {
 		return demo(o, args, stdin, stdout, con)
 	}
-	eol, err := term.ParseEOL(o.eol)
-	if err != nil {
+	if _, err := term.ParseEOL(o.eol); err != nil {
 		return &usageError{"invalid --eol: " + err.Error()}
 	}
-	target, err := session.ParseTarget(args)
-	if err != nil {
+	if err := checkNetcatFlags(o, args); err != nil {
 		return err
 	}
 	interactive := isTerminal(stdin)
 	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose, interactive)
+	if err != nil {
+		return err
+	}
+	switch {
+	case o.listen:
+		return listen(o, args, stdin, stdout, con)
+	case o.unix:
+		return talkUnix(o, args[0], stdin, stdout, con)
+	}
+	target, err := session.ParseTarget(args)
 	if err != nil {
 		return err
 	}
@@ -230,6 +241,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		dialer.Family = "tcp4"
 	case o.ipv6:
 		dialer.Family = "tcp6"
+	}
+	if err := netcatDialer(o, target, dialer); err != nil {
+		return err
 	}
 	if interactive {
 		dialer.OnTry = func(ip net.IP) { con.sayf("Trying %s...", ip) }
@@ -252,10 +266,22 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if interactive {
 		con.sayf("Connected to %s.", target.Host)
 	} else {
-		con.verbosef("%s", succeeded(target, conn))
+		con.verbosef("%s", connectedWords(o, target, conn))
 	}
 	if conn, err = tlsSetup.upgrade(conn, target, stdout, con); err != nil {
 		return err
+	}
+	return converse(o, conn, target, tlsSetup, stdin, stdout, con)
+}
+
+// converse is the session on a made connection, dialed or accepted:
+// interactive on a terminal, piped otherwise. tlsSetup is nil for an
+// accepted connection.
+func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, stdin io.Reader, stdout io.Writer, con *console) error {
+	interactive := isTerminal(stdin)
+	eol, _ := term.ParseEOL(o.eol) // checked by dispatch
+	if tls == nil {
+		tls = &tlsSetup{flags: &o.tls}
 	}
 
 	// Writes to a closed stdout must come back as EPIPE, not kill rawtalk,
@@ -263,26 +289,25 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	signal.Ignore(syscall.SIGPIPE)
 
 	if interactive {
-		return talk(o, conn, target, stdin.(*os.File), stdout, eol, tlsSetup, con)
+		if o.idle > 0 {
+			conn = session.WithIdleTimeout(conn, time.Duration(o.idle))
+		}
+		err := talk(o, conn, target, stdin.(*os.File), stdout, eol, tls, con)
+		return idleEnding(o, err, con)
 	}
 
 	popt := session.PipeOptions{
 		CRLF:         o.crlf,
-		NoShutdown:   o.noShutdown || tlsSetup.keepOpenAtEOF(o.shutdownN),
+		NoShutdown:   o.noShutdown || tls.keepOpenAtEOF(o.shutdownN),
 		QuitAfterEOF: seconds(o.quit),
-		IdleTimeout:  seconds(o.wait),
+		IdleTimeout:  idleTimeout(o),
 	}
 	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)
-	err = tlsSetup.after(err, target, counts, con)
+	err = tls.after(err, target, counts, con)
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
-	var idle *session.IdleError
-	if errors.As(err, &idle) {
-		con.verbosef("rawtalk: %s", idle)
-		return nil
-	}
-	return err
+	return idleEnding(o, err, con)
 }
 
 // succeeded is nc -v's line for a made connection.

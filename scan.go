@@ -141,10 +141,12 @@ func splitHostPorts(arg string) (host, ports string, ok bool) {
 // otherwise be ignored in silence.
 func scanFlagsAlone(o *options) error {
 	switch {
+	case o.scan && o.listen:
+		return &usageError{"-z scans ports and -l listens: use one or the other"}
+	case o.scan && (o.unix || o.proxy != ""):
+		return &usageError{"-z scans TCP or UDP ports directly: not with -U or a proxy"}
 	case o.scan:
 		return nil
-	case o.udp:
-		return &usageError{"-u works only with -z (UDP port scanning); UDP sessions are not supported"}
 	case o.banner, o.json, o.concurrency != 0:
 		return &usageError{"--banner, --json and --concurrency work only with -z (port scanning)"}
 	}

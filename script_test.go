@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"os"
-	"os/exec"
 	"runtime"
 	"strconv"
 	"strings"
@@ -41,16 +40,23 @@ func TestScripts(t *testing.T) {
 			env.Setenv("XDG_STATE_HOME", env.WorkDir+"/.state")
 			env.Setenv("GORACE", "atexit_sleep_ms=0")
 			env.Values["pki"] = tlstest.New() // tls_test.go
-			return nil
+			return setupBackground(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"serve":    cmdServe,
-			"fakedns":  cmdFakeDNS,
-			"crlf":     cmdCRLF,
-			"randfile": cmdRandFile,
-			"status":   cmdStatus,
-			"tlsfiles": cmdTLSFiles,
-			"waitfile": cmdWaitFile,
+			"serve":     cmdServe,
+			"fakedns":   cmdFakeDNS,
+			"crlf":      cmdCRLF,
+			"randfile":  cmdRandFile,
+			"bg":        cmdBg,
+			"waitport":  cmdWaitPort,
+			"waitfile":  cmdWaitFile,
+			"waitbg":    cmdWaitBg,
+			"stopbg":    cmdStopBg,
+			"udpserve":  cmdUDPServe,
+			"freeport":  cmdFreePort,
+			"unixstale": cmdUnixStale,
+			"status":    cmdStatus,
+			"tlsfiles":  cmdTLSFiles,
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -87,6 +93,8 @@ func TestScripts(t *testing.T) {
 //	full       never accept; the accept queue is full, so SYNs are dropped
 //	telnetd    negotiate like a telnetd, prompt for a login, report what came back (telnet_test.go)
 //	tls, tlsclose, starttls  TLS servers: see tlsHandlers in tls_test.go
+//
+// and the proxies and peers of proxyHandlers (script_nc_test.go).
 func cmdServe(ts *testscript.TestScript, neg bool, args []string) {
 	if neg {
 		ts.Fatalf("unsupported: ! serve")
@@ -201,6 +209,9 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		}
 	}
 	if h := tlsHandlers(ts, kind, arg); h != nil {
+		return h
+	}
+	if h := proxyHandlers(ts, kind, arg); h != nil {
 		return h
 	}
 	ts.Fatalf("unknown server kind %q", kind)
@@ -348,29 +359,6 @@ func cmdRandFile(ts *testscript.TestScript, neg bool, args []string) {
 	data := make([]byte, size)
 	rng.Read(data)
 	ts.Check(os.WriteFile(ts.MkAbs(args[0]), data, 0o644))
-}
-
-// cmdStatus runs a program like exec and wants its exit status to be N:
-//
-//	status N PROG [ARG...]
-//
-// Its stdout and stderr are kept for the commands that follow.
-func cmdStatus(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) < 2 {
-		ts.Fatalf("usage: status N PROG [ARG...]")
-	}
-	want, err := strconv.Atoi(args[0])
-	ts.Check(err)
-	err = ts.Exec(args[1], args[2:]...)
-	got := 0
-	if exit, ok := err.(*exec.ExitError); ok {
-		got = exit.ExitCode()
-	} else {
-		ts.Check(err)
-	}
-	if got != want {
-		ts.Fatalf("exit status %d, want %d", got, want)
-	}
 }
 
 // rawtalkNofile is rawtalk with an open-file limit that leaves it only N

@@ -113,6 +113,9 @@ func (s *tlsSetup) interactive(conn net.Conn, target session.Target, opt *term.O
 		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
 		return conn
 	}
+	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
+		return conn // UDP: no TLS over datagrams here
+	}
 	live := session.NewLiveConn(conn)
 	opt.StartTLS = func(serverName string) ([]string, error) {
 		client := s.manual

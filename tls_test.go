@@ -195,26 +195,6 @@ func cmdTLSFiles(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Setenv("PIN_HEX", strings.Join(colon, ":"))
 }
 
-// cmdWaitFile waits, up to five seconds, until FILE exists:
-//
-//	waitfile FILE
-func cmdWaitFile(ts *testscript.TestScript, neg bool, args []string) {
-	if neg || len(args) != 1 {
-		ts.Fatalf("usage: waitfile FILE")
-	}
-	file := ts.MkAbs(args[0])
-	deadline := time.Now().Add(5 * time.Second)
-	for {
-		if _, err := os.Stat(file); err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			ts.Fatalf("%s did not appear within 5s", args[0])
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestTLSExitCodes: a bad TLS flag or file is a usage error (2), found
 // before dialling; a TLS or STARTTLS failure is a network failure (1).
 func TestTLSExitCodes(t *testing.T) {

@@ -15,7 +15,8 @@ import (
 // telnet does, and tells its caller about every try so that -v and
 // telnet's "Trying ..." lines can be printed by the one file that owns stderr.
 type Dialer struct {
-	// Family is "tcp" for any, "tcp4" (-4) or "tcp6" (-6).
+	// Family is "tcp" for any, "tcp4" (-4) or "tcp6" (-6); "udp", "udp4"
+	// or "udp6" with -u.
 	Family string
 	// Timeout bounds each connect (-w); zero leaves it to the kernel.
 	Timeout time.Duration
@@ -27,6 +28,15 @@ type Dialer struct {
 	OnTry func(ip net.IP)
 	// OnFail, if set, is called when one address fails and another is left.
 	OnFail func(err *ConnectError)
+	// Source (-s) is the local address to send from; nil lets the kernel
+	// choose. Only target addresses of its family are tried.
+	Source net.IP
+	// SourcePort (-p without -l) is the local port to send from; zero lets
+	// the kernel choose.
+	SourcePort int
+	// Proxy, if set, reaches the target through a proxy server (-x,
+	// --proxy); Source, SourcePort and Timeout then apply to the proxy.
+	Proxy *Proxy
 }
 
 // ConnectError is one failed connect to one address.
@@ -71,10 +81,7 @@ func (e *HostError) Error() string {
 
 // Resolve returns the addresses to try for host, in the order to try them.
 func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
-	family := d.Family
-	if family == "" {
-		family = "tcp"
-	}
+	family := d.family()
 	if ip := net.ParseIP(strings.TrimSuffix(strings.SplitN(host, "%", 2)[0], ".")); ip != nil {
 		if !familyAllows(family, ip) {
 			return nil, &HostError{Host: host, Reason: "is not an " + familyName(family) + " address"}
@@ -111,29 +118,46 @@ func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
 	return ips, nil
 }
 
-// Dial connects to t, trying each address until one answers. The error is
-// a *HostError, an *ArgError, or the last address's *ConnectError.
+// Dial connects to t, trying each address until one answers, directly or
+// through d.Proxy. The error is a *HostError, an *ArgError, a *SourceError,
+// a *ProxyError, or the last address's *ConnectError.
 func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
+	if d.Proxy != nil {
+		return d.dialProxy(ctx, t)
+	}
+	return d.dialDirect(ctx, t)
+}
+
+func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 	ips, err := d.Resolve(ctx, t.Host)
 	if err != nil {
 		return nil, err
 	}
-	family := d.Family
-	if family == "" {
-		family = "tcp"
-	}
+	family := d.family()
+	network := strings.TrimRight(family, "46")
 	var last *ConnectError
 	for i, ip := range ips {
 		if d.OnTry != nil {
 			d.OnTry(ip)
 		}
-		nd := net.Dialer{Timeout: d.Timeout}
+		nd := net.Dialer{Timeout: d.Timeout, LocalAddr: d.localAddr(network)}
+		if d.SourcePort != 0 && network == "tcp" {
+			// A port left in TIME_WAIT by the last run may be bound again,
+			// so `-p 40000` works twice in a row.
+			nd.Control = reuseAddr
+		}
 		addr := net.JoinHostPort(ip.String(), fmt.Sprint(t.Port))
 		conn, err := nd.DialContext(ctx, family, addr)
 		if err == nil {
+			if network == "udp" {
+				return newUDPConn(conn.(*net.UDPConn), nil, nil), nil
+			}
 			return conn, nil
 		}
-		last = &ConnectError{IP: ip, Port: t.Port, Network: "tcp", Err: unwrapOpError(err)}
+		if isBindError(err) {
+			return nil, &SourceError{IP: d.Source, Port: d.SourcePort, Err: unwrapOpError(err)}
+		}
+		last = &ConnectError{IP: ip, Port: t.Port, Network: network, Err: unwrapOpError(err)}
 		if i < len(ips)-1 && d.OnFail != nil {
 			d.OnFail(last)
 		}
@@ -142,6 +166,73 @@ func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
 		}
 	}
 	return nil, last
+}
+
+// family is the network to dial, narrowed to the source address's family
+// when -s gives one.
+func (d *Dialer) family() string {
+	family := d.Family
+	if family == "" {
+		family = "tcp"
+	}
+	if d.Source != nil && !strings.HasSuffix(family, "4") && !strings.HasSuffix(family, "6") {
+		if d.Source.To4() != nil {
+			return family + "4"
+		}
+		return family + "6"
+	}
+	return family
+}
+
+// localAddr is the address to bind before connecting, or nil.
+func (d *Dialer) localAddr(network string) net.Addr {
+	if d.Source == nil && d.SourcePort == 0 {
+		return nil
+	}
+	if network == "udp" {
+		return &net.UDPAddr{IP: d.Source, Port: d.SourcePort}
+	}
+	return &net.TCPAddr{IP: d.Source, Port: d.SourcePort}
+}
+
+// SourceError is a local address or port (-s, -p) that could not be bound.
+type SourceError struct {
+	IP   net.IP // nil when only a port was asked for
+	Port int    // zero when only an address was asked for
+	Err  error
+}
+
+func (e *SourceError) Error() string {
+	var what string
+	switch {
+	case e.IP != nil && e.Port != 0:
+		what = fmt.Sprintf("source address %s port %d", e.IP, e.Port)
+	case e.IP != nil:
+		what = "source address " + e.IP.String()
+	default:
+		what = fmt.Sprintf("source port %d", e.Port)
+	}
+	return fmt.Sprintf("cannot send from %s: %s", what, Strerror(e.Err))
+}
+
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// isBindError tells a failure to take the local address from a failure to
+// reach the peer: Go reports both as a dial error.
+func isBindError(err error) bool {
+	var sys *os.SyscallError
+	return errors.As(err, &sys) && sys.Syscall == "bind"
+}
+
+func reuseAddr(network, address string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+	})
+	if err != nil {
+		return err
+	}
+	return serr
 }
 
 func familyAllows(family string, ip net.IP) bool {

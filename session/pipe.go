@@ -212,7 +212,8 @@ func closeWrite(conn net.Conn) {
 // stdin: io.Copy reports both the same way.
 func isNetWriteError(err error, conn net.Conn) bool {
 	var op *net.OpError
-	if errors.As(err, &op) {
+	var refused *ConnectError // UDP: ICMP port unreachable
+	if errors.As(err, &op) || errors.As(err, &refused) {
 		return true
 	}
 	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)

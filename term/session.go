@@ -716,7 +716,15 @@ func (s *Session) loop() error {
 			}
 			continue
 		}
-		line, err := s.rl.ReadlineWithDefault(s.resume)
+		// ReadlineWithDefault replaces the editor's buffer, which would drop
+		// keys typed ahead while the last line was being sent: use it only
+		// to put back a line the escape prompt interrupted.
+		readLine := s.rl.Readline
+		if s.resume != "" {
+			resume := s.resume
+			readLine = func() (string, error) { return s.rl.ReadlineWithDefault(resume) }
+		}
+		line, err := readLine()
 		s.resume = ""
 		why := s.why.Swap(whyNone)
 		s.markKey(s.scr.prompt(), line, why)
@@ -829,6 +837,10 @@ func (s *Session) finalWords(err error) {
 }
 
 func (s *Session) sendEOF() {
+	if _, ok := s.conn.(interface{ CloseWrite() error }); !ok { // UDP
+		s.notef("rawtalk: UDP has no end-of-data signal; nothing was sent")
+		return
+	}
 	if err := s.snd.closeWrite(); err != nil {
 		s.notef("rawtalk: %v", err)
 		return
