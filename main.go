@@ -87,7 +87,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
 	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
 	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
-	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin (default: when the server closes)")
+	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin; -1 waits for the server to close")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default, except with TLS; accepted for nc)")
