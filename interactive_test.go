@@ -470,8 +470,14 @@ func TestInteractiveCtrlDHalfCloses(t *testing.T) {
 	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit status %d", code)
 	}
-	c.waitText("answer")
-	c.waitText("Connection closed by foreign host.")
+	c.waitFor("the last words right under the server's last line", func(s *vt.Screen) bool {
+		for y := 0; y+1 < s.Height; y++ {
+			if s.Line(y) == "answer" && s.Line(y+1) == "Connection closed by foreign host." {
+				return true
+			}
+		}
+		return false
+	})
 }
 
 func TestInteractiveWideCharacters(t *testing.T) {

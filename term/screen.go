@@ -210,6 +210,13 @@ func (s *screen) writeLine(text string) {
 	s.out.Write([]byte(text + "\r\n"))
 }
 
+// up moves the cursor to the row above, at its start.
+func (s *screen) up() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.out.Write([]byte("\x1b[A\r"))
+}
+
 // backToPartialRow moves back up to the row the editor just left with a
 // newline and shows the server's unfinished line there again.
 func (s *screen) backToPartialRow() {

@@ -732,6 +732,10 @@ func (s *Session) loop() error {
 		case whyEnd:
 			if line != "" {
 				s.notef("rawtalk: the line you were typing was not sent: %s", line)
+			} else if s.scr.prompt() == "" {
+				// Nothing was on the input row: take back the editor's
+				// newline, so the last words follow the server's last line.
+				s.scr.up()
 			}
 			return s.endError()
 		case whyEscape:
