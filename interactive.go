@@ -1,6 +1,7 @@
 package main
 
 import (
+	"crypto/tls"
 	"io"
 	"net"
 	"os"
@@ -29,8 +30,13 @@ func talk(o *options, conn net.Conn, target session.Target, stdin *os.File, stdo
 		Banner:      "Escape character is '^]'.",
 		PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
 	}
-	conn = tlsSetup.interactive(conn, target, &opt)
-	if o.telnet.on(target.Port) {
+	telnetMode := o.telnet.on(target.Port)
+	if _, isTLS := conn.(*tls.Conn); isTLS || !telnetMode {
+		// Not the live STARTTLS wrapper under telnet: telnet needs the
+		// TCP socket itself, for urgent data (SO_OOBINLINE).
+		conn = tlsSetup.interactive(conn, target, &opt)
+	}
+	if telnetMode {
 		cols, rows := tty.Size()
 		cfg := telnet.Config{
 			TermType:     os.Getenv("TERM"),
