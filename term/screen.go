@@ -112,35 +112,34 @@ func (s *screen) render() {
 	if s.held || s.charMode || len(s.queue) == 0 {
 		return
 	}
-	lines, partial := splitPartial(s.partial, s.queue)
-	if len(lines) > 0 {
+	text := s.queue
+	i := bytes.LastIndexByte(text, '\n')
+	switch {
+	case i >= 0:
+		// Complete lines: the unfinished line drawn so far, then the new
+		// text up to its last newline, written as they are (no copy).
 		s.editor.Clean()
-		s.out.Write(lines)
+		if len(s.partial) > 0 {
+			s.out.Write(s.partial)
+		}
+		s.out.Write(text[:i+1])
+		s.partial = append(s.partial[:0], text[i+1:]...)
+	case len(s.partial)+len(text) > maxPartial:
+		// A very long line without a newline is drawn as a line of its own.
+		s.editor.Clean()
+		s.out.Write(s.partial)
+		s.out.Write(text)
+		s.out.Write([]byte("\r\n"))
+		s.partial = s.partial[:0]
+	default:
+		s.partial = append(s.partial, text...)
 	}
-	s.partial = append(s.partial[:0], partial...)
 	s.editor.SetPrompt(promptText(s.partial))
 	s.queue = s.queue[:0]
 	if cap(s.queue) > 4*s.maxQueued {
 		s.queue = nil // a flood grew it; let it go
 	}
 	s.cond.Broadcast()
-}
-
-// splitPartial joins the drawn partial line and new text, and splits the
-// result into complete lines to draw and the new unfinished line. A very
-// long unfinished line is drawn as a line of its own.
-func splitPartial(partial, text []byte) (lines, rest []byte) {
-	i := bytes.LastIndexByte(text, '\n')
-	if i < 0 {
-		if len(partial)+len(text) <= maxPartial {
-			return nil, append(append([]byte(nil), partial...), text...)
-		}
-		lines = append(append(append([]byte(nil), partial...), text...), '\r', '\n')
-		return lines, nil
-	}
-	lines = make([]byte, 0, len(partial)+i+1)
-	lines = append(append(lines, partial...), text[:i+1]...)
-	return lines, text[i+1:]
 }
 
 // promptText is how an unfinished line looks on its row: what follows its
