@@ -64,12 +64,20 @@ func (s *screen) push(p []byte) {
 	} else {
 		s.queue = append(s.queue, p...)
 	}
-	if s.charMode {
+	s.showQueuedAndUnlock()
+}
+
+// showQueuedAndUnlock draws the queue at once in character mode (or before
+// the editor exists), and otherwise asks the editor's goroutine to draw it,
+// unless a draw is already asked for or the escape prompt holds the text.
+// It is called with s.mu held and releases it before asking.
+func (s *screen) showQueuedAndUnlock() {
+	if s.charMode || s.editor == nil {
 		s.drawDirectLocked()
 		s.mu.Unlock()
 		return
 	}
-	ask := !s.asked && !s.held
+	ask := !s.asked && !s.held && len(s.queue) > 0
 	s.asked = s.asked || ask
 	s.mu.Unlock()
 	if ask {
@@ -82,17 +90,7 @@ func (s *screen) push(p []byte) {
 func (s *screen) note(text string) {
 	s.mu.Lock()
 	s.queue = append(s.queue, text...)
-	if s.charMode || s.editor == nil {
-		s.drawDirectLocked()
-		s.mu.Unlock()
-		return
-	}
-	ask := !s.asked && !s.held
-	s.asked = s.asked || ask
-	s.mu.Unlock()
-	if ask {
-		s.wantDraw()
-	}
+	s.showQueuedAndUnlock()
 }
 
 // flushStream shows what an ended stream left mid-character.
@@ -247,12 +245,11 @@ func (s *screen) hold() {
 func (s *screen) release() {
 	s.mu.Lock()
 	s.held = false
-	ask := !s.asked && !s.charMode && len(s.queue) > 0
-	s.asked = s.asked || ask
-	s.mu.Unlock()
-	if ask {
-		s.wantDraw()
+	if s.charMode {
+		s.mu.Unlock() // setCharMode draws what is queued
+		return
 	}
+	s.showQueuedAndUnlock()
 }
 
 // lineEntered notes that the user finished a line: the row holding the
