@@ -675,3 +675,31 @@ func TestInteractiveNULKeyIsHarmless(t *testing.T) {
 	conn.Write([]byte("still here\r\n"))
 	c.waitText("still here")
 }
+
+// A long history file loads at once, is cut to the last 1000 lines, and
+// stays private after readline rewrites it.
+func TestInteractiveLongHistoryFile(t *testing.T) {
+	state := t.TempDir()
+	file := filepath.Join(state, "rawtalk", "history")
+	os.MkdirAll(filepath.Dir(file), 0o700)
+	var b strings.Builder
+	for i := range 200_000 {
+		fmt.Fprintf(&b, "GET /page/%d HTTP/1.1\n", i)
+	}
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c, _ := connect(t, []string{"XDG_STATE_HOME=" + state})
+	c.send("\x1b[A")
+	c.waitCursorLine("GET /page/199999 HTTP/1.1", 25)
+	fi, err := os.Stat(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("history file mode %v after the rewrite, want 0600", fi.Mode().Perm())
+	}
+	if fi.Size() > 100<<10 {
+		t.Errorf("history file still %d bytes", fi.Size())
+	}
+}

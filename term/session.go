@@ -305,6 +305,11 @@ func (s *Session) startEditor() error {
 	if err != nil {
 		return fmt.Errorf("cannot start the line editor: %w", err)
 	}
+	if cfg.HistoryFile != "" {
+		// readline rewrites a history file longer than its limit as a new
+		// file, readable by all: make it private again.
+		os.Chmod(cfg.HistoryFile, 0o600)
+	}
 	s.rl = rl
 	return nil
 }
