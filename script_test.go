@@ -88,6 +88,7 @@ func TestScripts(t *testing.T) {
 //	greet TEXT send TEXT and a newline, half-close, read to EOF, close
 //	greet TEXT send TEXT and a newline, close at once
 //	greetq TEXT  the same, with Go escapes in TEXT (\x1b, \r, \xff) turned into bytes
+//	hold TEXT  send TEXT and a newline, then read and discard, never close
 //	silent     read and discard, never answer or close
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
@@ -193,6 +194,12 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		return func(c *net.TCPConn) {
 			io.WriteString(c, text+"\n")
 			c.Close()
+		}
+	case "hold":
+		return func(c *net.TCPConn) {
+			defer c.Close()
+			io.WriteString(c, arg+"\n")
+			io.Copy(io.Discard, c)
 		}
 	case "silent":
 		return func(c *net.TCPConn) {

@@ -123,7 +123,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 
 	var counts Counts
 	var quit <-chan time.Time
-	upDone, downDone := false, false
+	upDone, downDone, quitting := false, false, false
 	var result error
 	for !(upDone && downDone) {
 		select {
@@ -163,10 +163,15 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 				upDone = true
 			}
 		case <-quit:
-			upDone, downDone = true, true
+			upDone, downDone, quitting = true, true, true
 		}
 	}
 	conn.Close()
+	if quitting {
+		// The download loop ends once the connection is closed: take its
+		// count, for -v's closing line.
+		counts.Received = (<-downloaded).n
+	}
 	if idle != nil && idle.fired() && result == nil {
 		result = &IdleError{After: opt.IdleTimeout}
 	}
