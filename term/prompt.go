@@ -106,6 +106,10 @@ func (s *Session) escape() (done bool, err error) {
 			s.sendEOF()
 		case "starttls":
 			s.startTLS(arg)
+		case "log":
+			s.logCommand(arg) // learn.go
+		case "hex":
+			s.hexCommand(arg)
 		}
 		return false, nil
 	}
@@ -140,6 +144,7 @@ func (s *Session) statusLines() []string {
 	if s.opt.Status != nil {
 		lines = append(lines, s.opt.Status()...)
 	}
+	lines = append(lines, s.learnStatus()...)
 	if s.opt.Telnet != nil {
 		opts := s.opt.Telnet.Options()
 		if len(opts) == 0 {
