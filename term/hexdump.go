@@ -69,11 +69,11 @@ func appendOffset(dst []byte, off int64) []byte {
 // does, however the bytes were cut into reads.
 type hexWriter struct {
 	w      io.Writer
-	offset int64            // bytes written out as rows
+	offset int64             // bytes written out as rows
 	row    [bytesPerRow]byte // the unfinished row
-	n      int              // bytes in row
-	out    []byte           // formatted rows, reused
-	closed bool             // Close has written the end
+	n      int               // bytes in row
+	out    []byte            // formatted rows, reused
+	closed bool              // Close has written the end
 }
 
 func (h *hexWriter) Write(p []byte) (int, error) {
