@@ -54,6 +54,7 @@ type options struct {
 	json        bool     // -z: one JSON object a port
 	concurrency int      // -z: connects in flight at once; 0 = the scanner's default
 	tls         tlsFlags // --tls, --starttls and their options: tls.go
+	learn       learning // --log, --hex, --show-ends, --timestamps, --proto, --script: learn.go
 }
 
 // usageError is a mistake on the command line: exit 2.
@@ -90,6 +91,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
 	addTelnetFlags(fs, o)
 	addTLSFlags(fs, &o.tls)
+	addLearnFlags(fs, &o.learn)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -141,6 +143,9 @@ func exitCode(err error, con *console) int {
 	var host *session.HostError
 	var sig *term.SignalError
 	if code, ok := tlsExitCode(err, con); ok {
+		return code
+	}
+	if code, ok := learnExitCode(err, con); ok {
 		return code
 	}
 	switch {
@@ -196,7 +201,11 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if err != nil {
 		return err
 	}
-	interactive := isTerminal(stdin)
+	interactive := isTerminal(stdin) && o.learn.script == ""
+	if err := o.learn.prepare(target, stdin); err != nil {
+		return err
+	}
+	defer o.learn.close()
 	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose, interactive)
 	if err != nil {
 		return err
@@ -245,6 +254,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	// so that `| head -c 10` ends the session quietly.
 	signal.Ignore(syscall.SIGPIPE)
 
+	if o.learn.script != "" {
+		return o.learn.runScript(conn, target, stdout, o.wait, con)
+	}
 	if interactive {
 		return talk(o, conn, target, stdin.(*os.File), stdout, eol, tlsSetup, con)
 	}
@@ -254,6 +266,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		NoShutdown:   o.noShutdown || tlsSetup.keepOpenAtEOF(o.shutdownN),
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  seconds(o.wait),
+	}
+	if conn, stdout, err = o.learn.piped(conn, target, stdout); err != nil {
+		return err
 	}
 	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)

@@ -12,7 +12,7 @@
 // send sends its text and CRLF; sendraw sends its text with backslash
 // escapes and nothing added; expect waits for a received line that its
 // regular expression matches, skipping the lines before it; timeout sets
-// how long an expect waits.
+// how long an expect waits; eof half-closes the connection.
 package script
 
 import (
@@ -52,6 +52,7 @@ const (
 	opSend    opcode = iota // send bytes
 	opExpect                // wait for a line matching a regular expression
 	opTimeout               // set how long an expect waits
+	opEOF                   // half-close: nothing more will be sent
 )
 
 // step is one command of a script.
@@ -128,6 +129,11 @@ func parseLine(text string) (step, error) {
 			return step{}, fmt.Errorf("bad regular expression: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
 		}
 		return step{op: opExpect, re: re}, nil
+	case "eof":
+		if arg != "" {
+			return step{}, errors.New("eof takes no argument")
+		}
+		return step{op: opEOF}, nil
 	case "timeout":
 		d, err := parseSeconds(strings.TrimSpace(arg))
 		if err != nil {
@@ -135,7 +141,7 @@ func parseLine(text string) (step, error) {
 		}
 		return step{op: opTimeout, timeout: d}, nil
 	}
-	return step{}, fmt.Errorf("unknown command %q; a script has send, sendraw, expect, timeout and # comments", name)
+	return step{}, fmt.Errorf("unknown command %q; a script has send, sendraw, expect, timeout, eof and # comments", name)
 }
 
 // parseSeconds reads timeout's argument: seconds (5, 0.5) or a Go
@@ -274,6 +280,15 @@ func (s *Script) Run(conn net.Conn, out io.Writer) error {
 			conn.SetWriteDeadline(time.Now().Add(timeout))
 			if _, err := conn.Write(st.data); err != nil {
 				return &StepError{File: s.Name, Line: st.line, Op: "send", Err: err}
+			}
+		case opEOF:
+			s.trace(st.line, "> EOF (half-close)")
+			cw, ok := conn.(interface{ CloseWrite() error })
+			if !ok {
+				return &StepError{File: s.Name, Line: st.line, Op: "eof", Err: errors.ErrUnsupported}
+			}
+			if err := cw.CloseWrite(); err != nil {
+				return &StepError{File: s.Name, Line: st.line, Op: "eof", Err: err}
 			}
 		case opExpect:
 			line, err := lr.expect(st.re, timeout)

@@ -16,7 +16,7 @@ func TestParseErrors(t *testing.T) {
 	tests := []struct {
 		script, want string
 	}{
-		{"send hi\nsned hi\n", `s.txt:2: unknown command "sned"; a script has send, sendraw, expect, timeout and # comments`},
+		{"send hi\nsned hi\n", `s.txt:2: unknown command "sned"; a script has send, sendraw, expect, timeout, eof and # comments`},
 		{"expect\n", "s.txt:1: expect needs a regular expression: expect ^250 "},
 		{"# comment\n\nexpect ^(250\n", "s.txt:3: bad regular expression: missing closing ): `^(250`"},
 		{"timeout soon\n", `s.txt:1: timeout needs seconds (5, 0.5) or a duration (500ms), not "soon"`},
@@ -25,7 +25,8 @@ func TestParseErrors(t *testing.T) {
 		{`sendraw a\q` + "\n", `s.txt:1: unknown escape \q; use \r \n \t \e \0 \xNN or \\`},
 		{`sendraw \x4` + "\n", `s.txt:1: \x needs two hex digits`},
 		{`sendraw \xzz` + "\n", `s.txt:1: \x needs two hex digits, not "zz"`},
-		{"SEND hi\n", `s.txt:1: unknown command "SEND"; a script has send, sendraw, expect, timeout and # comments`},
+		{"eof now\n", "s.txt:1: eof takes no argument"},
+		{"SEND hi\n", `s.txt:1: unknown command "SEND"; a script has send, sendraw, expect, timeout, eof and # comments`},
 	}
 	for _, tt := range tests {
 		_, err := Parse("s.txt", strings.NewReader(tt.script))
@@ -180,17 +181,17 @@ func TestRunExpectsPrompt(t *testing.T) {
 	}
 }
 
-// sendraw sends exactly its bytes.
+// sendraw sends exactly its bytes; eof half-closes, so the server sees
+// the end.
 func TestRunSendRaw(t *testing.T) {
 	got := make(chan []byte, 1)
 	conn := server(t, func(c *net.TCPConn) {
 		b, _ := io.ReadAll(c)
 		got <- b
 	})
-	if _, err := run(t, conn, `sendraw GET\x00\r`+"\nsend x\n"); err != nil {
+	if _, err := run(t, conn, `sendraw GET\x00\r`+"\nsend x\neof\n"); err != nil {
 		t.Fatal(err)
 	}
-	conn.(*net.TCPConn).CloseWrite()
 	if b := <-got; string(b) != "GET\x00\rx\r\n" {
 		t.Errorf("server got %q", b)
 	}

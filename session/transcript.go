@@ -70,7 +70,7 @@ func (t *Transcript) Start(w io.Writer, name string) error {
 	t.name = name
 	t.sent, t.received, t.failed = 0, 0, nil
 	peer := AddrWords(t.Conn.RemoteAddr())
-	if t.Peer != "" {
+	if host, _, _ := net.SplitHostPort(t.Conn.RemoteAddr().String()); t.Peer != "" && t.Peer != host {
 		peer = fmt.Sprintf("%s (%s)", t.Peer, peer)
 	}
 	t.eventLocked(fmt.Sprintf("rawtalk transcript: %s from %s", peer, AddrWords(t.Conn.LocalAddr())))
