@@ -279,15 +279,27 @@ func (s *Session) afterTab(line []rune, pos int) ([]rune, int, bool) {
 	return out, from + len([]rune(spelled)), true
 }
 
-// leaveCompletion ends readline's completion mode before a key the
-// session gives a meaning of its own: in that mode readline would take
-// Ctrl-C (which also stands for Ctrl-], the session's end and a mode
-// change) and the paste marker as "close the list", and the session
-// would not hear them.
-func (s *Session) leaveCompletion(r rune) {
+// leaveEditorModes ends readline's completion and history-search modes
+// before a key the session gives a meaning of its own. In those modes
+// readline takes Ctrl-C (which also stands for Ctrl-], the session's end
+// and a mode change) and the paste marker as "leave the mode", so the
+// session would not hear them: the end would wait for a keypress, and the
+// Ctrl-C recorded for the filter would discard the next line sent.
+func (s *Session) leaveEditorModes(r rune) {
+	op := s.rl.Operation
 	switch r {
-	case runeEnd, runeMode, runePaste, readline.CharInterrupt:
-		if op := s.rl.Operation; op.IsInCompleteMode() {
+	case runeMode:
+		if s.wantCharMode() == s.isCharMode() {
+			return // the filter ignores it
+		}
+		fallthrough
+	case runeEnd, readline.CharInterrupt:
+		if op.IsSearchMode() {
+			op.ExitSearchMode(false)
+		}
+		fallthrough
+	case runePaste: // (a paste is ignored in search mode)
+		if op.IsInCompleteMode() {
 			op.ExitCompleteMode(false)
 		}
 	}

@@ -320,7 +320,7 @@ func (s *Session) startEditor() error {
 func (s *Session) filter(r rune) (rune, bool) {
 	defer s.guard()
 	s.scr.render()
-	s.leaveCompletion(r)
+	s.leaveEditorModes(r) // complete.go
 	if s.opt.PanicOn == "render" && r == runeDraw {
 		panic("rawtalk: panic requested by test hook")
 	}
