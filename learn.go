@@ -46,12 +46,8 @@ func addLearnFlags(fs *pflag.FlagSet, l *learning) {
 
 // prepare checks the learning flags and opens their files, so a mistake
 // is reported before anything is dialled.
-func (l *learning) prepare(target session.Target, stdin io.Reader) error {
-	switch {
-	case l.proto == "none":
-	case l.proto == "":
-		l.proto = term.ProtocolForPort(target.Port)
-	case !slices.Contains(term.Protocols(), l.proto):
+func (l *learning) prepare(stdin io.Reader) error {
+	if l.proto != "" && l.proto != "none" && !slices.Contains(term.Protocols(), l.proto) {
 		return &session.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
 	}
 	if l.script != "" {
@@ -146,7 +142,11 @@ func (l *learning) interactive(conn net.Conn, target session.Target, opt *term.O
 	}
 	opt.Transcript = t
 	opt.View = l.view
-	if l.proto != "none" {
+	switch l.proto {
+	case "none":
+	case "":
+		opt.Proto = term.ProtocolForPort(target.Port)
+	default:
 		opt.Proto = l.proto
 	}
 	return t, nil

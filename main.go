@@ -202,7 +202,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 		return err
 	}
 	interactive := isTerminal(stdin) && o.learn.script == ""
-	if err := o.learn.prepare(target, stdin); err != nil {
+	if err := o.learn.prepare(stdin); err != nil {
 		return err
 	}
 	defer o.learn.close()
