@@ -97,28 +97,29 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// transcript wraps conn in a Transcript, logging to --log's file if given.
-func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Transcript, error) {
+// transcript wraps conn in a Transcript, logging to --log's file if
+// given. It returns the transcript and the connection to use over it.
+func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Transcript, net.Conn, error) {
 	t := session.NewTranscript(conn)
 	t.Peer = target.Host
 	if l.logFile != nil {
 		if err := t.Start(l.logFile, l.log); err != nil {
-			return nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, session.Strerror(err))
+			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, session.Strerror(err))
 		}
 		l.logFile = nil // the transcript closes it
 	}
-	return t, nil
+	return t, session.WithSocket(t, conn), nil
 }
 
 // piped puts the learning aids around piped mode's connection and stdout.
 // Each costs the zero-copy path of the direction it wraps.
 func (l *learning) piped(conn net.Conn, target session.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
 	if l.log != "" {
-		t, err := l.transcript(conn, target)
+		_, c, err := l.transcript(conn, target)
 		if err != nil {
 			return nil, nil, err
 		}
-		conn = t
+		conn = c
 	}
 	if l.view != nil {
 		if l.timestamps {
@@ -133,7 +134,7 @@ func (l *learning) piped(conn net.Conn, target session.Target, stdout io.Writer)
 // interactive gives the session the learning aids: a transcript it can
 // start and stop (log), the view (hex), and the protocol Tab completes.
 func (l *learning) interactive(conn net.Conn, target session.Target, opt *term.Options) (net.Conn, error) {
-	t, err := l.transcript(conn, target)
+	t, conn, err := l.transcript(conn, target)
 	if err != nil {
 		return nil, err
 	}
@@ -149,7 +150,7 @@ func (l *learning) interactive(conn net.Conn, target session.Target, opt *term.O
 	default:
 		opt.Proto = l.proto
 	}
-	return t, nil
+	return conn, nil
 }
 
 // watch is the connection the interactive session writes to, seen by the

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -252,4 +253,47 @@ func AppendEscaped(dst, p []byte) []byte {
 		}
 	}
 	return dst
+}
+
+// WithSocket returns wrapper, a connection that passes bytes through
+// inner, made to lend out inner's socket when inner is one (it has
+// SyscallConn), so that telnet under a transcript or a view still sends
+// and receives TCP urgent data. Bytes moved through the socket directly
+// bypass the wrapper. CloseWrite goes to the wrapper.
+func WithSocket(wrapper, inner net.Conn) net.Conn {
+	sc, ok := inner.(syscall.Conn)
+	if !ok {
+		return wrapper
+	}
+	return &socketConn{Conn: wrapper, socket: sc}
+}
+
+type socketConn struct {
+	net.Conn              // the wrapper
+	socket   syscall.Conn // the socket under it
+}
+
+// SyscallConn lends out the socket for Control, Read and Write calls, but
+// not its poll descriptor: with that, os.File's io.Copy paths would splice
+// to and from the socket around the wrapper.
+func (c *socketConn) SyscallConn() (syscall.RawConn, error) {
+	rc, err := c.socket.SyscallConn()
+	if err != nil {
+		return nil, err
+	}
+	return rawConn{rc}, nil
+}
+
+// rawConn is a syscall.RawConn and nothing more.
+type rawConn struct{ rc syscall.RawConn }
+
+func (r rawConn) Control(f func(fd uintptr)) error           { return r.rc.Control(f) }
+func (r rawConn) Read(f func(fd uintptr) (done bool)) error  { return r.rc.Read(f) }
+func (r rawConn) Write(f func(fd uintptr) (done bool)) error { return r.rc.Write(f) }
+
+func (c *socketConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return errors.ErrUnsupported
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -285,3 +286,50 @@ func TestTranscriptLogWriteFailure(t *testing.T) {
 type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
+
+// Over a socket, a transcript still lends out the socket (telnet's urgent
+// data needs it) and half-closes through the transcript; over anything
+// else it does not pretend to be a socket.
+func TestWithSocket(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	peer, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer peer.Close()
+
+	tr := NewTranscript(c)
+	var log bytes.Buffer
+	tr.Start(&log, "log")
+	conn := WithSocket(tr, c)
+	if _, ok := conn.(syscall.Conn); !ok {
+		t.Fatal("the socket is hidden")
+	}
+	conn.Write([]byte("hi\n"))
+	if err := conn.(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(peer)
+	if string(got) != "hi\n" {
+		t.Errorf("peer got %q", got)
+	}
+	if !strings.Contains(log.String(), "> hi\\n\n") || !strings.Contains(log.String(), "> EOF") {
+		t.Errorf("the write and the half-close were not logged:\n%s", log.String())
+	}
+
+	a, b := net.Pipe()
+	defer a.Close()
+	defer b.Close()
+	if _, ok := WithSocket(NewTranscript(a), a).(syscall.Conn); ok {
+		t.Error("a pipe passed for a socket")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"sync"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session"
 )
 
 // View is how a learner sees the conversation: the server's text as it
@@ -80,7 +82,9 @@ func (v *View) SetHex(on bool) {
 
 // Conn wraps the connection the session writes to, so the view knows
 // when something was sent (--timestamps) and what (the sent dump).
-func (v *View) Conn(c net.Conn) net.Conn { return &viewConn{Conn: c, v: v} }
+func (v *View) Conn(c net.Conn) net.Conn {
+	return session.WithSocket(&viewConn{Conn: c, v: v}, c)
+}
 
 type viewConn struct {
 	net.Conn
