@@ -333,3 +333,44 @@ func TestWithSocket(t *testing.T) {
 		t.Error("a pipe passed for a socket")
 	}
 }
+
+// io.Copy from a transcript over a socket into a pipe goes through the
+// transcript: os.File must not splice straight from the socket.
+func TestWithSocketNoSpliceAround(t *testing.T) {
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		c.Write(bytes.Repeat([]byte("x"), 100000))
+		c.Close()
+	}()
+	c, err := net.Dial("tcp4", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	tr := NewTranscript(c)
+	var log bytes.Buffer
+	tr.Start(&log, "log")
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	go io.Copy(io.Discard, r)
+	n, err := io.Copy(w, WithSocket(tr, c))
+	w.Close()
+	tr.Stop()
+	if n != 100000 || err != nil {
+		t.Fatalf("copied %d, %v", n, err)
+	}
+	if !strings.Contains(log.String(), "end: 0 bytes sent, 100000 bytes received") {
+		t.Errorf("bytes went around the transcript:\n%.300s", log.String())
+	}
+}
