@@ -108,7 +108,7 @@ func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Tr
 		}
 		l.logFile = nil // the transcript closes it
 	}
-	return t, session.WithSocket(t, conn), nil
+	return t, t.Conn(), nil
 }
 
 // piped puts the learning aids around piped mode's connection and stdout.

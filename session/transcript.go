@@ -8,7 +8,6 @@ import (
 	"net"
 	"os"
 	"sync"
-	"syscall"
 	"time"
 )
 
@@ -29,8 +28,11 @@ import (
 // AppendEscaped); records end with a newline. Lines that start with "# "
 // are events, not data. Concatenating the records of one direction gives
 // back exactly the bytes that went that way.
+//
+// Read and write through Conn, which half-closes as the connection under
+// it can.
 type Transcript struct {
-	net.Conn
+	conn net.Conn // the connection logged
 	// Peer is the host as the user named it, for the header line.
 	Peer string
 	// Now is the clock; nil means time.Now. Tests set it.
@@ -47,8 +49,13 @@ type Transcript struct {
 
 // NewTranscript wraps conn; nothing is logged until Start.
 func NewTranscript(conn net.Conn) *Transcript {
-	return &Transcript{Conn: conn}
+	return &Transcript{conn: conn}
 }
+
+// Conn is the transcript as the connection to use: it half-closes (and
+// logs that) if the connection under it can, and lends out its socket if
+// it is one (see Layer).
+func (t *Transcript) Conn() net.Conn { return Layer(t, t.conn, t.closeWrite) }
 
 // TimeFormat is the transcript's timestamp: RFC 3339 with milliseconds.
 const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
@@ -70,11 +77,11 @@ func (t *Transcript) Start(w io.Writer, name string) error {
 	t.closer, _ = w.(io.Closer)
 	t.name = name
 	t.sent, t.received, t.failed = 0, 0, nil
-	peer := AddrWords(t.Conn.RemoteAddr())
-	if host, _, _ := net.SplitHostPort(t.Conn.RemoteAddr().String()); t.Peer != "" && t.Peer != host {
+	peer := AddrWords(t.conn.RemoteAddr())
+	if host, _, _ := net.SplitHostPort(t.conn.RemoteAddr().String()); t.Peer != "" && t.Peer != host {
 		peer = fmt.Sprintf("%s (%s)", t.Peer, peer)
 	}
-	t.eventLocked(fmt.Sprintf("rawtalk transcript: %s from %s", peer, AddrWords(t.Conn.LocalAddr())))
+	t.eventLocked(fmt.Sprintf("rawtalk transcript: %s from %s", peer, AddrWords(t.conn.LocalAddr())))
 	t.flushLocked()
 	if t.failed != nil {
 		err := t.failed
@@ -123,7 +130,7 @@ func (t *Transcript) Err() error {
 }
 
 func (t *Transcript) Read(p []byte) (int, error) {
-	n, err := t.Conn.Read(p)
+	n, err := t.conn.Read(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.w == nil {
@@ -142,7 +149,7 @@ func (t *Transcript) Read(p []byte) (int, error) {
 }
 
 func (t *Transcript) Write(p []byte) (int, error) {
-	n, err := t.Conn.Write(p)
+	n, err := t.conn.Write(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.w == nil {
@@ -157,13 +164,10 @@ func (t *Transcript) Write(p []byte) (int, error) {
 	return n, err
 }
 
-// CloseWrite half-closes the connection, if it can be, and logs it.
-func (t *Transcript) CloseWrite() error {
-	cw, ok := t.Conn.(interface{ CloseWrite() error })
-	if !ok {
-		return errors.ErrUnsupported
-	}
-	err := cw.CloseWrite()
+// closeWrite half-closes the connection, which Conn offers only when it
+// can, and logs it.
+func (t *Transcript) closeWrite() error {
+	err := t.conn.(interface{ CloseWrite() error }).CloseWrite()
 	if err == nil {
 		t.mu.Lock()
 		if t.w != nil {
@@ -177,10 +181,16 @@ func (t *Transcript) CloseWrite() error {
 
 // Close closes the connection and ends the log.
 func (t *Transcript) Close() error {
-	err := t.Conn.Close()
+	err := t.conn.Close()
 	t.Stop()
 	return err
 }
+
+func (t *Transcript) LocalAddr() net.Addr                { return t.conn.LocalAddr() }
+func (t *Transcript) RemoteAddr() net.Addr               { return t.conn.RemoteAddr() }
+func (t *Transcript) SetDeadline(d time.Time) error      { return t.conn.SetDeadline(d) }
+func (t *Transcript) SetReadDeadline(d time.Time) error  { return t.conn.SetReadDeadline(d) }
+func (t *Transcript) SetWriteDeadline(d time.Time) error { return t.conn.SetWriteDeadline(d) }
 
 // recordLocked writes one data record per line of p.
 func (t *Transcript) recordLocked(dir byte, p []byte) {
@@ -253,47 +263,4 @@ func AppendEscaped(dst, p []byte) []byte {
 		}
 	}
 	return dst
-}
-
-// WithSocket returns wrapper, a connection that passes bytes through
-// inner, made to lend out inner's socket when inner is one (it has
-// SyscallConn), so that telnet under a transcript or a view still sends
-// and receives TCP urgent data. Bytes moved through the socket directly
-// bypass the wrapper. CloseWrite goes to the wrapper.
-func WithSocket(wrapper, inner net.Conn) net.Conn {
-	sc, ok := inner.(syscall.Conn)
-	if !ok {
-		return wrapper
-	}
-	return &socketConn{Conn: wrapper, socket: sc}
-}
-
-type socketConn struct {
-	net.Conn              // the wrapper
-	socket   syscall.Conn // the socket under it
-}
-
-// SyscallConn lends out the socket for Control, Read and Write calls, but
-// not its poll descriptor: with that, os.File's io.Copy paths would splice
-// to and from the socket around the wrapper.
-func (c *socketConn) SyscallConn() (syscall.RawConn, error) {
-	rc, err := c.socket.SyscallConn()
-	if err != nil {
-		return nil, err
-	}
-	return rawConn{rc}, nil
-}
-
-// rawConn is a syscall.RawConn and nothing more.
-type rawConn struct{ rc syscall.RawConn }
-
-func (r rawConn) Control(f func(fd uintptr)) error           { return r.rc.Control(f) }
-func (r rawConn) Read(f func(fd uintptr) (done bool)) error  { return r.rc.Read(f) }
-func (r rawConn) Write(f func(fd uintptr) (done bool)) error { return r.rc.Write(f) }
-
-func (c *socketConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return errors.ErrUnsupported
 }

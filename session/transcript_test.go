@@ -85,7 +85,7 @@ func TestTranscriptGolden(t *testing.T) {
 	read()
 	tr.Write([]byte("DATA\r\nline\r\n.\r\n"))
 	read()
-	tr.CloseWrite()
+	tr.Conn().(interface{ CloseWrite() error }).CloseWrite()
 	read() // EOF
 	tr.Close()
 	golden(t, "transcript.golden", log.Bytes())
@@ -287,10 +287,10 @@ type failingWriter struct{ err error }
 
 func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
 
-// Over a socket, a transcript still lends out the socket (telnet's urgent
-// data needs it) and half-closes through the transcript; over anything
-// else it does not pretend to be a socket.
-func TestWithSocket(t *testing.T) {
+// Through Conn a transcript can do what the connection under it can: over
+// TCP, half-close (logged) and lend out the socket (telnet's urgent data
+// needs it); over UDP only the socket; over a pipe neither.
+func TestTranscriptConnLayers(t *testing.T) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -310,7 +310,7 @@ func TestWithSocket(t *testing.T) {
 	tr := NewTranscript(c)
 	var log bytes.Buffer
 	tr.Start(&log, "log")
-	conn := WithSocket(tr, c)
+	conn := tr.Conn()
 	if _, ok := conn.(syscall.Conn); !ok {
 		t.Fatal("the socket is hidden")
 	}
@@ -326,17 +326,39 @@ func TestWithSocket(t *testing.T) {
 		t.Errorf("the write and the half-close were not logged:\n%s", log.String())
 	}
 
+	u, err := net.ListenPacket("udp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer u.Close()
+	uc, err := net.Dial("udp4", u.LocalAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer uc.Close()
+	conn = NewTranscript(uc).Conn()
+	if _, ok := conn.(interface{ CloseWrite() error }); ok {
+		t.Error("a transcript over UDP claims to half-close")
+	}
+	if _, ok := conn.(syscall.Conn); !ok {
+		t.Error("a transcript over UDP hides the socket")
+	}
+
 	a, b := net.Pipe()
 	defer a.Close()
 	defer b.Close()
-	if _, ok := WithSocket(NewTranscript(a), a).(syscall.Conn); ok {
+	conn = NewTranscript(a).Conn()
+	if _, ok := conn.(syscall.Conn); ok {
 		t.Error("a pipe passed for a socket")
+	}
+	if _, ok := conn.(interface{ CloseWrite() error }); ok {
+		t.Error("a pipe claims to half-close")
 	}
 }
 
 // io.Copy from a transcript over a socket into a pipe goes through the
 // transcript: os.File must not splice straight from the socket.
-func TestWithSocketNoSpliceAround(t *testing.T) {
+func TestTranscriptConnNoSpliceAround(t *testing.T) {
 	ln, err := net.Listen("tcp4", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -364,7 +386,7 @@ func TestWithSocketNoSpliceAround(t *testing.T) {
 	}
 	defer r.Close()
 	go io.Copy(io.Discard, r)
-	n, err := io.Copy(w, WithSocket(tr, c))
+	n, err := io.Copy(w, tr.Conn())
 	w.Close()
 	tr.Stop()
 	if n != 100000 || err != nil {

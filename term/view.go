@@ -83,7 +83,9 @@ func (v *View) SetHex(on bool) {
 // Conn wraps the connection the session writes to, so the view knows
 // when something was sent (--timestamps) and what (the sent dump).
 func (v *View) Conn(c net.Conn) net.Conn {
-	return session.WithSocket(&viewConn{Conn: c, v: v}, c)
+	return session.Layer(&viewConn{Conn: c, v: v}, c, func() error {
+		return c.(interface{ CloseWrite() error }).CloseWrite()
+	})
 }
 
 type viewConn struct {
@@ -96,13 +98,6 @@ func (c *viewConn) Write(p []byte) (int, error) {
 	n, err := c.Conn.Write(p)
 	c.v.sent(p[:n], at)
 	return n, err
-}
-
-func (c *viewConn) CloseWrite() error {
-	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
-		return cw.CloseWrite()
-	}
-	return nil
 }
 
 // sent notes bytes that went to the server at time at, and shows their
