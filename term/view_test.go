@@ -231,3 +231,36 @@ func TestViewOffIsTransparent(t *testing.T) {
 		t.Errorf("got %q", out)
 	}
 }
+
+// BenchmarkScreenView is the screen's push path with the learning view:
+// none (as before the view existed), the inactive view every interactive
+// session has, and each transform.
+func BenchmarkScreenView(b *testing.B) {
+	for _, bc := range []struct {
+		name string
+		view *View
+	}{
+		{"none", nil},
+		{"inactive", NewView(ViewOptions{})},
+		{"show-ends", NewView(ViewOptions{ShowEnds: true})},
+		{"timestamps", NewView(ViewOptions{Timestamps: true})},
+		{"hex", NewView(ViewOptions{Hex: true})},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			out := &countingWriter{}
+			ed := &readlineCost{out: out}
+			s := newScreen(out, true)
+			s.editor = ed
+			s.wantDraw = func() {}
+			s.setView(bc.view)
+			b.SetBytes(int64(len(floodText)))
+			b.ReportAllocs()
+			for b.Loop() {
+				for off := 0; off < len(floodText); off += 4096 {
+					s.push(floodText[off:min(off+4096, len(floodText))])
+					s.render()
+				}
+			}
+		})
+	}
+}
