@@ -208,3 +208,28 @@ func TestRunResetIsStepError(t *testing.T) {
 		t.Fatalf("err = %v, want a reset at line 2", err)
 	}
 }
+
+// FuzzParse: any text parses or fails with a SyntaxError that names a
+// line of it; it never panics.
+func FuzzParse(f *testing.F) {
+	for _, seed := range []string{
+		"expect ^220 \nsend EHLO me\nexpect ^250 \n",
+		"# c\n\n  sendraw a\\x00\\r\\n\ntimeout 500ms\neof\n",
+		"expect ^(\n", "sendraw \\x4", "timeout -1\n", "send\r\n",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		_, err := Parse("f.txt", strings.NewReader(text))
+		if err == nil {
+			return
+		}
+		var syn *SyntaxError
+		if !errors.As(err, &syn) {
+			t.Fatalf("error %T %v is not a SyntaxError", err, err)
+		}
+		if syn.Line < 1 || syn.Line > strings.Count(text, "\n")+2 {
+			t.Fatalf("line %d out of range for %q", syn.Line, text)
+		}
+	})
+}

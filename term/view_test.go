@@ -264,3 +264,38 @@ func BenchmarkScreenView(b *testing.B) {
 		})
 	}
 }
+
+// FuzzShowEnds: however the bytes are cut into reads, every CR and LF is
+// marked once, none is left raw but the line breaks written after marks,
+// and the other bytes pass in order.
+func FuzzShowEnds(f *testing.F) {
+	for _, seed := range []string{"a\r\nb\nc\rd", "\r\r\n\n", "plain", "\r"} {
+		f.Add([]byte(seed), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
+		if bytes.Contains(in, []byte(markCR)) || bytes.Contains(in, []byte(markLF)) {
+			t.Skip("the marks themselves in the input")
+		}
+		var out bytes.Buffer
+		w := NewView(ViewOptions{ShowEnds: true}).Writer(&out)
+		for _, c := range chunks(in, int(cut%7)+1) {
+			w.Write(c)
+		}
+		w.Close()
+		got := out.String()
+		if n, want := strings.Count(got, markCR), bytes.Count(in, []byte("\r")); n != want {
+			t.Fatalf("%d CR marks for %d CRs in %q: %q", n, want, in, got)
+		}
+		if n, want := strings.Count(got, markLF), bytes.Count(in, []byte("\n")); n != want {
+			t.Fatalf("%d LF marks for %d LFs in %q: %q", n, want, in, got)
+		}
+		if strings.Contains(got, "\r") {
+			t.Fatalf("a raw CR in %q", got)
+		}
+		plain := strings.NewReplacer(markCR+"\n", "", markLF+"\n", "", markCR, "").Replace(got)
+		want := strings.NewReplacer("\r", "", "\n", "").Replace(string(in))
+		if plain != want {
+			t.Fatalf("text %q, want %q", plain, want)
+		}
+	})
+}
