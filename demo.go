@@ -69,6 +69,7 @@ func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *con
 	// same, on a terminal and piped.
 	talk := *o
 	talk.demo, talk.demoServe, talk.demoPort = "", "", 0
+	talk.learn.proto = demoProto(kind, o.learn.proto)
 	return dispatch(&talk, []string{host, port}, stdin, stdout, con)
 }
 

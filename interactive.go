@@ -36,6 +36,10 @@ func talk(o *options, conn net.Conn, target session.Target, stdin *os.File, stdo
 		// TCP socket itself, for urgent data (SO_OOBINLINE).
 		conn = tlsSetup.interactive(conn, target, &opt)
 	}
+	conn, err := o.learn.interactive(conn, target, &opt)
+	if err != nil {
+		return err
+	}
 	if telnetMode {
 		cols, rows := tty.Size()
 		cfg := telnet.Config{
@@ -52,7 +56,7 @@ func talk(o *options, conn net.Conn, target session.Target, stdin *os.File, stdo
 		opt.Telnet = telnetControl{tc}
 	}
 	sess = term.New(tty, opt)
-	counts, err := sess.Run(conn)
+	counts, err := sess.Run(o.learn.watch(conn))
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
 	return err

@@ -70,6 +70,7 @@ type options struct {
 	json          bool     // -z: one JSON object a port
 	concurrency   int      // -z: connects in flight at once; 0 = the scanner's default
 	tls           tlsFlags // --tls, --starttls and their options: tls.go
+	learn         learning // --log, --hex, --show-ends, --timestamps, --proto, --script: learn.go
 	netcatOptions          // -l -k -u -U -s -p -x -X -i: netcat.go (-u also scans UDP with -z)
 }
 
@@ -107,6 +108,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
 	addTelnetFlags(fs, o)
 	addTLSFlags(fs, &o.tls)
+	addLearnFlags(fs, &o.learn)
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
 	return fs
@@ -163,6 +165,9 @@ func exitCode(err error, con *console) int {
 	if code, ok := tlsExitCode(err, con); ok {
 		return code
 	}
+	if code, ok := learnExitCode(err, con); ok {
+		return code
+	}
 	switch {
 	case errors.As(err, &usage):
 		con.errorf("%s", usage.msg)
@@ -214,7 +219,11 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if err := checkNetcatFlags(o, args); err != nil {
 		return err
 	}
-	interactive := isTerminal(stdin)
+	interactive := isTerminal(stdin) && o.learn.script == ""
+	if err := o.learn.prepare(stdin); err != nil {
+		return err
+	}
+	defer o.learn.close()
 	tlsSetup, err := newTLSSetup(&o.tls, o.wait, o.verbose, interactive)
 	if err != nil {
 		return err
@@ -278,7 +287,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 // interactive on a terminal, piped otherwise. tlsSetup is nil for an
 // accepted connection.
 func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, stdin io.Reader, stdout io.Writer, con *console) error {
-	interactive := isTerminal(stdin)
+	interactive := isTerminal(stdin) && o.learn.script == ""
 	eol, _ := term.ParseEOL(o.eol) // checked by dispatch
 	if tls == nil {
 		tls = &tlsSetup{flags: &o.tls}
@@ -288,6 +297,9 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 	// so that `| head -c 10` ends the session quietly.
 	signal.Ignore(syscall.SIGPIPE)
 
+	if o.learn.script != "" {
+		return o.learn.runScript(conn, target, stdout, o.wait, con)
+	}
 	if interactive {
 		if o.idle > 0 {
 			conn = session.WithIdleTimeout(conn, time.Duration(o.idle))
@@ -301,6 +313,10 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 		NoShutdown:   o.noShutdown || tls.keepOpenAtEOF(o.shutdownN),
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  idleTimeout(o),
+	}
+	conn, stdout, err := o.learn.piped(conn, target, stdout)
+	if err != nil {
+		return err
 	}
 	conn = startTelnet(o, target, conn, &popt, con)
 	counts, err := session.Pipe(conn, stdin, stdout, popt)

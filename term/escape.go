@@ -24,6 +24,8 @@ var escapeCommands = []escapeCommand{
 	{"mode", "line|character", "edit lines, or send each key as typed"},
 	{"eof", "", "half-close: you are done sending, keep reading"},
 	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
+	{"log", "FILE|off", "write a transcript of the session to FILE (appended), or stop"},
+	{"hex", "[on|off]", "show what is sent and received as a hex dump, or text again"},
 	{"help", "", "list these commands (also ?)"},
 }
 
@@ -44,6 +46,9 @@ func parseCommand(line string) (name, arg string, err error) {
 	word = strings.ToLower(word)
 	if word == "st" { // telnet's abbreviation, though starttls shares it
 		return "status", arg, nil
+	}
+	if word == "h" { // as before hex shared it
+		return "help", arg, nil
 	}
 	var found []string
 	for _, c := range escapeCommands {

@@ -108,6 +108,10 @@ func (s *Session) escape() (done bool, err error) {
 			s.sendEOF()
 		case "starttls":
 			s.startTLS(arg)
+		case "log":
+			s.logCommand(arg) // learn.go
+		case "hex":
+			s.hexCommand(arg)
 		}
 		return false, nil
 	}
@@ -142,6 +146,7 @@ func (s *Session) statusLines() []string {
 	if s.opt.Status != nil {
 		lines = append(lines, s.opt.Status()...)
 	}
+	lines = append(lines, s.learnStatus()...)
 	if s.opt.Telnet != nil {
 		opts := s.opt.Telnet.Options()
 		if len(opts) == 0 {

@@ -20,6 +20,7 @@ type screen struct {
 	editor    lineEditor // the line editor whose prompt shows the partial line
 	wantDraw  func()     // asks the editor's goroutine to call render soon
 	maxQueued int        // push blocks beyond this many queued bytes
+	view      *View      // hex dump, visible line endings, timestamps; nil for none
 
 	mu       sync.Mutex
 	cond     *sync.Cond // signalled when the queue drains or the mode changes
@@ -59,11 +60,7 @@ func (s *screen) push(p []byte) {
 		s.mu.Unlock()
 		return
 	}
-	if s.sanitize {
-		s.queue = s.san.Append(s.queue, p)
-	} else {
-		s.queue = append(s.queue, p...)
-	}
+	s.queue = s.show(s.queue, p) // safe display, then the learning view: view.go
 	s.showQueuedAndUnlock()
 }
 

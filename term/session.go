@@ -51,6 +51,15 @@ type Options struct {
 	// PanicOn makes the named place panic, to test that the terminal is
 	// restored: "render" or "key".
 	PanicOn string
+	// View, if set, shows the conversation as a hex dump, with visible
+	// line endings or with timestamps (view.go), and takes the escape
+	// prompt's hex command.
+	View *View
+	// Transcript, if set, takes the escape prompt's log command.
+	Transcript *session.Transcript
+	// Proto names the protocol whose commands Tab completes (Protocols);
+	// "" completes nothing but the escape prompt's commands.
+	Proto string
 }
 
 // Telnet is what the session uses of a telnet connection.
@@ -184,6 +193,7 @@ func New(t Terminal, opt Options) *Session {
 	}
 	s.localEcho.Store(true)
 	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
+	s.scr.setView(opt.View)
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}
@@ -290,6 +300,7 @@ func (s *Session) startEditor() error {
 		FuncGetWidth:           s.tty.width,
 		FuncOnWidthChanged:     func(f func()) { s.resize = f },
 		FuncFilterInputRune:    s.filter,
+		AutoComplete:           completer{s},
 		Listener:               readline.FuncListener(s.onChange),
 		Painter:                cursorPainter{},
 		ForceUseInteractive:    true,
@@ -344,6 +355,7 @@ func (s *Session) filter(r rune) (rune, bool) {
 	}
 	s.saveHistory()
 	s.scr.render()
+	s.leaveEditorModes(r) // complete.go
 	if s.opt.PanicOn == "render" && r == runeDraw {
 		panic("rawtalk: panic requested by test hook")
 	}
@@ -404,6 +416,9 @@ func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 	}
 	if key != readline.CharBell {
 		s.pasteRun = 0
+		if key == readline.CharTab {
+			return s.afterTab(line, pos) // complete.go
+		}
 		return nil, 0, false
 	}
 	if s.redraw {

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/rawtalk/rawtalk/script"
+	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/term"
+)
+
+// learning are the learning aids: a transcript (--log), the hex dump,
+// visible line endings and timestamps (the view), Tab completion of a
+// protocol's commands, and send/expect scripts. prepare checks the flags
+// and opens the files before anything is dialled; the mode's method
+// (piped, interactive, runScript) puts them around the connection.
+type learning struct {
+	log        string // --log FILE: a transcript of the session
+	hex        bool   // --hex: a hex dump instead of text
+	showEnds   bool   // --show-ends: line endings made visible
+	timestamps bool   // --timestamps: time since the last send before each received line
+	proto      string // --proto: whose commands Tab completes; "" picks by the port
+	script     string // --script FILE: run a send/expect script, not a session
+
+	logFile *os.File       // the --log file, opened by prepare
+	steps   *script.Script // the --script, parsed by prepare
+	view    *term.View     // hex, show-ends, timestamps
+	out     io.WriteCloser // piped: the view on stdout, closed at the end
+}
+
+func addLearnFlags(fs *pflag.FlagSet, l *learning) {
+	fs.StringVar(&l.log, "log", "", "write a transcript (timestamps, > sent, < received, bytes escaped) to `FILE`, appending")
+	fs.BoolVar(&l.hex, "hex", false, "show received bytes (and on a terminal sent ones, marked >) as a hex dump, like hexdump -C")
+	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
+	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
+	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
+	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
+}
+
+// prepare checks the learning flags and opens their files, so a mistake
+// is reported before anything is dialled.
+func (l *learning) prepare(stdin io.Reader) error {
+	if l.proto != "" && l.proto != "none" && !slices.Contains(term.Protocols(), l.proto) {
+		return &session.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
+	}
+	if l.script != "" {
+		if err := l.readScript(stdin); err != nil {
+			return err
+		}
+	}
+	if l.log != "" {
+		f, err := session.OpenLog(l.log)
+		if err != nil {
+			return &session.ArgError{Arg: l.log, What: "--log file", Reason: session.Strerror(unwrapPath(err))}
+		}
+		l.logFile = f
+	}
+	if l.hex || l.showEnds || l.timestamps {
+		l.view = term.NewView(term.ViewOptions{Hex: l.hex, ShowEnds: l.showEnds, Timestamps: l.timestamps})
+	}
+	return nil
+}
+
+func (l *learning) readScript(stdin io.Reader) error {
+	name, r := l.script, stdin
+	if l.script == "-" {
+		name = "stdin"
+	} else {
+		f, err := os.Open(l.script)
+		if err != nil {
+			return &session.ArgError{Arg: l.script, What: "--script file", Reason: session.Strerror(unwrapPath(err))}
+		}
+		defer f.Close()
+		r = f
+	}
+	s, err := script.Parse(name, r)
+	if err != nil {
+		return err
+	}
+	l.steps = s
+	return nil
+}
+
+// unwrapPath drops the path from a file error: the message names it.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// transcript wraps conn in a Transcript, logging to --log's file if
+// given. It returns the transcript and the connection to use over it.
+func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Transcript, net.Conn, error) {
+	t := session.NewTranscript(conn)
+	t.Peer = target.Host
+	if l.logFile != nil {
+		if err := t.Start(l.logFile, l.log); err != nil {
+			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, session.Strerror(err))
+		}
+		l.logFile = nil // the transcript closes it
+	}
+	return t, t.Conn(), nil
+}
+
+// piped puts the learning aids around piped mode's connection and stdout.
+// Each costs the zero-copy path of the direction it wraps.
+func (l *learning) piped(conn net.Conn, target session.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
+	if l.log != "" {
+		_, c, err := l.transcript(conn, target)
+		if err != nil {
+			return nil, nil, err
+		}
+		conn = c
+	}
+	if l.view != nil {
+		if l.timestamps {
+			conn = l.view.Conn(conn)
+		}
+		l.out = l.view.Writer(stdout)
+		stdout = l.out
+	}
+	return conn, stdout, nil
+}
+
+// interactive gives the session the learning aids: a transcript it can
+// start and stop (log), the view (hex), and the protocol Tab completes.
+func (l *learning) interactive(conn net.Conn, target session.Target, opt *term.Options) (net.Conn, error) {
+	t, conn, err := l.transcript(conn, target)
+	if err != nil {
+		return nil, err
+	}
+	if l.view == nil {
+		l.view = term.NewView(term.ViewOptions{})
+	}
+	opt.Transcript = t
+	opt.View = l.view
+	switch l.proto {
+	case "none":
+	case "":
+		opt.Proto = term.ProtocolForPort(target.Port)
+	default:
+		opt.Proto = l.proto
+	}
+	return conn, nil
+}
+
+// watch is the connection the interactive session writes to, seen by the
+// view: it times --timestamps and dumps what is sent.
+func (l *learning) watch(conn net.Conn) net.Conn {
+	if l.view == nil {
+		return conn
+	}
+	return l.view.Conn(conn)
+}
+
+// runScript is --script: the script instead of a session.
+func (l *learning) runScript(conn net.Conn, target session.Target, stdout io.Writer, wait float64, con *console) error {
+	conn, stdout, err := l.piped(conn, target, stdout)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	l.steps.Timeout = seconds(wait)
+	if con.verbose {
+		l.steps.Trace = func(line string) { con.sayf("rawtalk: script: %s", line) }
+	}
+	if err := l.steps.Run(conn, stdout); err != nil {
+		return err
+	}
+	con.verbosef("rawtalk: script: %s: every expect matched", l.steps.Name)
+	return nil
+}
+
+// close finishes what prepare opened: the view's last row on stdout, and
+// a --log file no transcript took.
+func (l *learning) close() {
+	if l.out != nil {
+		l.out.Close()
+	}
+	if l.logFile != nil {
+		l.logFile.Close()
+	}
+}
+
+// demoProto is what Tab completes in a --demo session: the practice
+// server's protocol, unless --proto said.
+func demoProto(kind, proto string) string {
+	if proto != "" {
+		return proto
+	}
+	if slices.Contains(term.Protocols(), kind) {
+		return kind
+	}
+	return "none"
+}
+
+// learnExitCode reports a malformed script (exit 2) and a failed step
+// (exit 1); ok is false for other errors.
+func learnExitCode(err error, con *console) (code int, ok bool) {
+	var syntax *script.SyntaxError
+	var step *script.StepError
+	switch {
+	case errors.As(err, &syntax):
+		con.errorf("%s", syntax)
+		return 2, true
+	case errors.As(err, &step):
+		con.errorf("%s:%d: %s: %s", step.File, step.Line, step.Op, session.Strerror(step.Err))
+		return 1, true
+	}
+	return 0, false
+}
