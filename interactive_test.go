@@ -703,3 +703,43 @@ func TestInteractiveLongHistoryFile(t *testing.T) {
 		t.Errorf("history file still %d bytes", fi.Size())
 	}
 }
+
+// After the window shrinks, the editor wraps at the new width: moving left
+// across the wrap lands where the terminal shows the character.
+func TestInteractiveResizeReflows(t *testing.T) {
+	c, conn := connect(t, nil)
+	if err := pty.Setsize(c.master, &pty.Winsize{Rows: 24, Cols: 40}); err != nil {
+		t.Fatal(err)
+	}
+	// The resize reaches the editor through its input; ask until it has.
+	until := time.Now().Add(deadline)
+	for {
+		c.send("\x1dstatus\r")
+		c.waitText("Window: ")
+		if strings.Contains(c.screenText(), "Window: 40 columns") {
+			break
+		}
+		if time.Now().After(until) {
+			t.Fatalf("the editor never saw the new width:\n%s", c.screenText())
+		}
+		c.mu.Lock()
+		c.screen = vt.New(80, 24)
+		c.mu.Unlock()
+	}
+	// A 40-column terminal from here on; Ctrl-L redraws at the top.
+	c.mu.Lock()
+	c.screen = vt.New(40, 24)
+	c.mu.Unlock()
+	c.send("\x0c")
+	line := strings.Repeat("abcdefghij", 5) // 50 columns: two rows
+	c.send(line)
+	c.waitFor("the line wrapped at 40", func(s *vt.Screen) bool {
+		return s.Y > 0 && s.Line(s.Y-1) == line[:40] && s.CursorLine() == line[40:] && s.X == 10
+	})
+	c.send(strings.Repeat("\x1b[D", 15)) // back across the wrap
+	c.waitFor("the cursor on the first row, at column 35", func(s *vt.Screen) bool {
+		return s.CursorLine() == line[:40] && s.X == 35
+	})
+	c.send("Z\r")
+	expectRecv(t, conn, line[:35]+"Z"+line[35:]+"\r\n")
+}

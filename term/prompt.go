@@ -139,6 +139,7 @@ func (s *Session) statusLines() []string {
 		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, session.AddrWords(s.conn.RemoteAddr()), session.AddrWords(s.conn.LocalAddr())),
 		fmt.Sprintf("Connected for %.1f s; %d bytes sent, %d bytes received", time.Since(s.start).Seconds(), s.snd.sent.Load(), s.received.Load()),
 		fmt.Sprintf("Line ending: %s; mode: %s; display: %s", EOLName(s.eol), mode, display),
+		fmt.Sprintf("Window: %d columns", s.editorWidth.Load()),
 	}
 	if n := s.snd.backlog(); n > 0 {
 		lines = append(lines, fmt.Sprintf("Waiting to be sent: %d bytes (the server is not reading)", n))

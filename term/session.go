@@ -137,6 +137,8 @@ type Session struct {
 	received atomic.Int64 // bytes from the server
 	why      atomic.Int32 // why Readline returned (whyNone...)
 	closing  atomic.Bool  // the editor is being stopped: ignore its keys
+	// editorWidth is the width the editor wraps lines at, for status.
+	editorWidth atomic.Int32
 
 	mu         sync.Mutex    // guards charMode, wantChar, pastes and interrupts
 	charMode   bool          // keys go to charKeys instead of the editor
@@ -241,6 +243,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 		return counts, err
 	}
 	s.scr.editor = s.rl
+	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
@@ -363,6 +366,7 @@ func (s *Session) filter(r rune) (rune, bool) {
 	case runeDraw, runeResize:
 		if r == runeResize && s.resize != nil {
 			s.resize()
+			s.editorWidth.Store(int32(s.tty.width()))
 		}
 		if s.rl.Operation.IsSearchMode() {
 			return 0, false
