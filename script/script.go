@@ -27,6 +27,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session"
 )
 
 // DefaultTimeout is how long an expect waits until a timeout command or
@@ -115,7 +117,7 @@ func parseLine(text string) (step, error) {
 		if arg == "" {
 			return step{}, errors.New(`sendraw needs text: sendraw TEXT (escapes: \r \n \t \e \0 \xNN \\)`)
 		}
-		data, err := unescape(arg)
+		data, err := session.Unescape(arg)
 		if err != nil {
 			return step{}, err
 		}
@@ -159,48 +161,6 @@ func parseSeconds(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("timeout must be more than zero, not %q", s)
 	}
 	return d, nil
-}
-
-// unescape turns sendraw's text into bytes: \r \n \t \e \0 \xNN \\.
-func unescape(s string) ([]byte, error) {
-	out := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] != '\\' {
-			out = append(out, s[i])
-			continue
-		}
-		i++
-		if i == len(s) {
-			return nil, errors.New(`a lone \ ends the text; write \\ for a backslash`)
-		}
-		switch s[i] {
-		case 'r':
-			out = append(out, '\r')
-		case 'n':
-			out = append(out, '\n')
-		case 't':
-			out = append(out, '\t')
-		case 'e':
-			out = append(out, 0x1b)
-		case '0':
-			out = append(out, 0)
-		case '\\':
-			out = append(out, '\\')
-		case 'x':
-			if i+2 >= len(s) {
-				return nil, errors.New(`\x needs two hex digits`)
-			}
-			b, err := strconv.ParseUint(s[i+1:i+3], 16, 8)
-			if err != nil {
-				return nil, fmt.Errorf(`\x needs two hex digits, not %q`, s[i+1:i+3])
-			}
-			out = append(out, byte(b))
-			i += 2
-		default:
-			return nil, fmt.Errorf(`unknown escape \%c; use \r \n \t \e \0 \xNN or \\`, s[i])
-		}
-	}
-	return out, nil
 }
 
 // MismatchError is an expect that no received line matched: exit 1.
