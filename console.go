@@ -84,6 +84,12 @@ Examples:
   Send a request from a script and print the whole answer:
     printf 'GET / HTTP/1.0\r\n\r\n' | rawtalk 127.0.0.1 8080
 
+  Watch the line endings and the timing, keep a transcript:
+    rawtalk --demo --show-ends --timestamps --log session.log
+
+  Check a service from a shell or CI with a send/expect script:
+    rawtalk --script check.txt 127.0.0.1 25
+
   See each connect try:
     rawtalk -v localhost 6379
 
