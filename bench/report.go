@@ -74,22 +74,31 @@ func failureNotes(st []stats, runs int) []string {
 	return notes
 }
 
+// timeRows are the rows of a table of times: each tool's median wall time,
+// its ratio to the baseline tool, CPU, peak RSS and command.
+func timeRows(st []stats, baseline string) [][]string {
+	base, haveBase := find(st, baseline)
+	var rows [][]string
+	for _, s := range st {
+		if s.ok == 0 {
+			rows = append(rows, []string{s.name, "failed", missingValue, missingValue, missingValue, shortArgv(s.argv)})
+			continue
+		}
+		vs := missingValue
+		if haveBase {
+			vs = fmt.Sprintf(ratioFmt, ratio(s.wall, base.wall))
+		}
+		rows = append(rows, []string{s.name, seconds(s.wall), vs, seconds(s.cpu), mibWords(s.rss), shortArgv(s.argv)})
+	}
+	return rows
+}
+
 // transferResult is the table and targets of upload and download.
 func (b *bench) transferResult(name, title string, st []stats) caseResult {
 	res := caseResult{name: name, title: title,
 		header: []string{"tool", "time", "vs floor", "cpu", "peak RSS", "command"}}
 	floor, haveFloor := find(st, "floor")
-	for _, s := range st {
-		if s.ok == 0 {
-			res.rows = append(res.rows, []string{s.name, "failed", missingValue, missingValue, missingValue, shortArgv(s.argv)})
-			continue
-		}
-		vs := missingValue
-		if haveFloor {
-			vs = fmt.Sprintf(ratioFmt, ratio(s.wall, floor.wall))
-		}
-		res.rows = append(res.rows, []string{s.name, seconds(s.wall), vs, seconds(s.cpu), mibWords(s.rss), shortArgv(s.argv)})
-	}
+	res.rows = timeRows(st, "floor")
 	res.notes = failureNotes(st, b.cfg.runs)
 	rt, haveRT := find(st, "rawtalk")
 	goal := fmt.Sprintf("%s within 1.1x of the floor", name)

@@ -78,17 +78,7 @@ func (b *bench) scan(ctx context.Context) (caseResult, error) {
 		title:  "full connect scan of 127.0.0.1 ports 1-65535 (3 of them open)",
 		header: []string{"tool", "time", "vs nc", "cpu", "peak RSS", "command"}}
 	nc, haveNC := find(st, "nc")
-	for _, s := range st {
-		if s.ok == 0 {
-			res.rows = append(res.rows, []string{s.name, "failed", missingValue, missingValue, missingValue, shortArgv(s.argv)})
-			continue
-		}
-		vs := missingValue
-		if haveNC {
-			vs = fmt.Sprintf(ratioFmt, ratio(s.wall, nc.wall))
-		}
-		res.rows = append(res.rows, []string{s.name, seconds(s.wall), vs, seconds(s.cpu), mibWords(s.rss), shortArgv(s.argv)})
-	}
+	res.rows = timeRows(st, "nc")
 	res.notes = failureNotes(st, b.cfg.runs)
 	rt, haveRT := find(st, "rawtalk")
 	goal, rssGoal := "full loopback scan at most 0.5x nc's time", "peak RSS under 30 MiB (scan)"
