@@ -68,8 +68,8 @@ On a terminal rawtalk is an interactive client, like telnet: each line you
 type is sent with CRLF when you press Enter, and the server's answer appears
 above the line you are typing. Ctrl-] opens the rawtalk> prompt (quit,
 status, send ...). When stdin is not a terminal it works like nc: bytes pass
-through unchanged both ways, and at the end of stdin the connection is
-half-closed so the server sees the request is complete.
+through unchanged both ways, and at the end of stdin rawtalk reads until
+the server closes; -N half-closes first, for servers that wait for the end.
 
 Examples:
   Practise on a built-in server first, with no network:

@@ -70,6 +70,9 @@ func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *con
 	talk := *o
 	talk.demo, talk.demoServe, talk.demoPort = "", "", 0
 	talk.learn.proto = demoProto(kind, o.learn.proto)
+	// The practice servers answer what they were sent and then close, and
+	// none takes a FIN as an abort: piped into them, EOF ends the lesson.
+	talk.shutdownN = !o.noShutdown
 	return dispatch(&talk, []string{host, port}, stdin, stdout, con)
 }
 

@@ -50,10 +50,10 @@ type options struct {
 	verbose       bool
 	numeric       bool
 	wait          float64 // -w seconds; 0 = none
-	quit          float64 // -q seconds; negative = wait for the server
-	shutdownN     bool    // -N: accepted for nc; half-closing is the default
+	quit          float64 // -q seconds; >= 0 half-closes at EOF on stdin, as Debian's nc does
+	shutdownN     bool    // -N: half-close at EOF on stdin
 	crlf          bool
-	noShutdown    bool
+	noShutdown    bool // --no-shutdown: the default; accepted for scripts written for it
 	dnsServer     string
 	eol           string
 	noHistory     bool
@@ -88,10 +88,10 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
 	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
 	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
-	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: quit `SECS` after EOF on stdin; -1 waits for the server to close")
+	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
-	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: do not half-close the connection at EOF on stdin")
-	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "half-close at EOF on stdin (the default, except with TLS; accepted for nc)")
+	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: keep the connection open at EOF on stdin (the default)")
+	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "piped mode: half-close the connection at EOF on stdin, for servers that wait for the end of input")
 	addNetcatFlags(fs, &o.netcatOptions)
 	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
@@ -210,6 +210,9 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if o.wait < 0 {
 		return &usageError{fmt.Sprintf("invalid -w %v: must be a positive number of seconds", o.wait)}
 	}
+	if o.noShutdown && halfCloseAtEOF(o) {
+		return &usageError{"--no-shutdown contradicts -N and -q, which half-close at EOF on stdin"}
+	}
 	if o.demo != "" || o.demoServe != "" || o.demoPort != 0 {
 		return demo(o, args, stdin, stdout, con)
 	}
@@ -310,7 +313,7 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 
 	popt := session.PipeOptions{
 		CRLF:         o.crlf,
-		NoShutdown:   o.noShutdown || tls.keepOpenAtEOF(o.shutdownN),
+		HalfClose:    halfCloseAtEOF(o),
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  idleTimeout(o),
 	}
@@ -324,6 +327,18 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
 	return idleEnding(o, err, con)
+}
+
+// halfCloseAtEOF is whether piped mode half-closes at EOF on stdin. Not by
+// default, as in OpenBSD nc: servers and proxies take a FIN as an abort
+// (nginx truncated 20 MB answers to 4-9 MB, tinyproxy emptied CONNECT
+// tunnels), and with TLS the half-close is close_notify, which TLS 1.2
+// defines as "close now" (Dovecot ends the session unanswered, Postfix
+// resets it). -N asks for it, as in nc and ncat --ssl; so does -q SECS,
+// as in Debian's nc, which then reads until the server closes whatever
+// SECS is (measured with netcat-openbsd 1.219).
+func halfCloseAtEOF(o *options) bool {
+	return o.shutdownN || o.quit >= 0
 }
 
 // succeeded is nc -v's line for a made connection.

@@ -185,17 +185,6 @@ func (s *tlsSetup) upgrade(conn net.Conn, target session.Target, stdout io.Write
 	return tc, nil
 }
 
-// keepOpenAtEOF tells Pipe not to half-close at EOF on stdin: with TLS
-// that would send close_notify, which TLS 1.2 defines as "close now,
-// discard pending writes" and which servers treat that way in practice
-// (Dovecot ends the session unanswered; Postfix resets the connection,
-// losing its last replies). So with TLS rawtalk keeps the connection open
-// until the server closes, as openssl s_client -quiet does; -N sends
-// close_notify at EOF, as ncat --ssl does (right for HTTP/1.1 keep-alive).
-func (s *tlsSetup) keepOpenAtEOF(shutdownAsked bool) bool {
-	return s.client != nil && !shutdownAsked
-}
-
 // usualTLSPorts are ports that speak TLS from the first byte.
 var usualTLSPorts = []int{443, 465, 563, 636, 853, 990, 992, 993, 995, 5061, 6697, 8443}
 

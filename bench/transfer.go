@@ -144,7 +144,7 @@ func (b *bench) upload(ctx context.Context) (caseResult, error) {
 		argv []string
 	}{
 		{"floor", []string{b.floor, "up", addr}},
-		{"rawtalk", []string{b.rawtalk, host, port}},
+		{"rawtalk", []string{b.rawtalk, "-N", host, port}},
 		{"nc", []string{"nc", "-N", host, port}},
 		{"ncat", []string{"ncat", "--send-only", host, port}},
 		{"socat", []string{"socat", "-u", "-", "TCP:" + addr}},

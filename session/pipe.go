@@ -14,11 +14,16 @@ import (
 type PipeOptions struct {
 	// CRLF (-C) sends each bare LF from stdin as CRLF.
 	CRLF bool
-	// NoShutdown keeps the write side open at EOF on stdin instead of
-	// half-closing it, for servers that hang up on a half-close.
-	NoShutdown bool
-	// QuitAfterEOF (-q) ends the session this long after EOF on stdin;
-	// negative waits for the server to close.
+	// HalfClose (-N, -q) half-closes the connection at EOF on stdin, for
+	// servers that wait for the end of the input (an echo or wc service).
+	// It is off by default, as in OpenBSD nc: many servers and proxies take
+	// a FIN as an abort and stop sending (nginx truncated a 20 MB answer to
+	// 4-9 MB; HTTP CONNECT tunnels came back empty).
+	HalfClose bool
+	// QuitAfterEOF (-q) ends a datagram session (UDP) this long after EOF
+	// on stdin, as Debian's nc does: a UDP peer has no close to wait for.
+	// Negative waits for ever. Stream connections read until the server
+	// closes whatever it says.
 	QuitAfterEOF time.Duration
 	// IdleTimeout (-w) ends the session when neither side has sent anything
 	// for this long; zero disables it. It costs the zero-copy paths.
@@ -79,8 +84,8 @@ type copyResult struct {
 
 // Pipe is piped mode: stdin goes to conn and conn goes to stdout, unchanged,
 // until both the user's input and the server's output have ended (nc's rule).
-// At EOF on stdin the write side is half-closed so the server knows the
-// request is complete, and reading goes on until the server closes.
+// At EOF on stdin reading goes on until the server closes; the write side is
+// half-closed first only if opt.HalfClose asks for it.
 //
 // With no options set, both loops are plain io.Copy calls between the
 // caller's *os.File and the *net.TCPConn, so Linux's sendfile and splice
@@ -111,7 +116,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 	downloaded := make(chan copyResult, 1)
 	go func() { // upload: the user's bytes to the server
 		n, err := io.Copy(conn, stdin)
-		if err == nil && !opt.NoShutdown {
+		if err == nil && opt.HalfClose {
 			closeWrite(conn)
 		}
 		uploaded <- copyResult{n, err}
@@ -132,7 +137,8 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 			counts.Sent = r.n
 			switch {
 			case r.err == nil:
-				if opt.QuitAfterEOF >= 0 {
+				// EOF on stdin: the server's answer may still be coming.
+				if _, stream := conn.(interface{ CloseWrite() error }); !stream && opt.QuitAfterEOF >= 0 {
 					quit = time.After(opt.QuitAfterEOF)
 				}
 			case isNetWriteError(r.err, conn):

@@ -91,7 +91,7 @@ func TestPipe64MiBBothWaysThroughOSPipes(t *testing.T) {
 		close(read)
 	}()
 
-	counts, err := Pipe(client, inR, outW, PipeOptions{QuitAfterEOF: -1})
+	counts, err := Pipe(client, inR, outW, PipeOptions{HalfClose: true})
 	outW.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -135,7 +135,7 @@ func TestPipeServerThatNeverReadsDoesNotGrowMemory(t *testing.T) {
 	src := &countingReader{}
 	done := make(chan error, 1)
 	go func() {
-		_, err := Pipe(client, src, io.Discard, PipeOptions{QuitAfterEOF: -1})
+		_, err := Pipe(client, src, io.Discard, PipeOptions{HalfClose: true})
 		done <- err
 	}()
 	// Wait until the upload is stuck: the count stops moving while the
@@ -196,7 +196,7 @@ func (c *resetConn) RemoteAddr() net.Addr {
 func TestPipeWritesWhatArrivedBeforeAReset(t *testing.T) {
 	var out bytes.Buffer
 	conn := &resetConn{data: []byte("everything before the reset\n")}
-	_, err := Pipe(conn, bytes.NewReader(nil), &out, PipeOptions{QuitAfterEOF: -1})
+	_, err := Pipe(conn, bytes.NewReader(nil), &out, PipeOptions{HalfClose: true})
 	if out.String() != "everything before the reset\n" {
 		t.Errorf("stdout got %q", out.String())
 	}
@@ -224,7 +224,7 @@ func TestPipeEndsQuietlyWhenStdoutCloses(t *testing.T) {
 	defer inW.Close()
 	done := make(chan error, 1)
 	go func() {
-		_, err := Pipe(client, inR, outW, PipeOptions{QuitAfterEOF: -1})
+		_, err := Pipe(client, inR, outW, PipeOptions{HalfClose: true})
 		done <- err
 	}()
 	select {
@@ -304,17 +304,20 @@ func TestPipeLeavesNoGoroutines(t *testing.T) {
 		opt  PipeOptions
 		end  func(server net.Conn, stdinW *os.File)
 	}{
-		{"stdin EOF then server close", PipeOptions{QuitAfterEOF: -1}, func(server net.Conn, in *os.File) {
+		{"stdin EOF then server close", PipeOptions{HalfClose: true}, func(server net.Conn, in *os.File) {
 			in.Close()
 			io.Copy(io.Discard, server)
 			server.Close()
 		}},
-		{"quit after EOF", PipeOptions{QuitAfterEOF: 0}, func(server net.Conn, in *os.File) { in.Close() }},
-		{"server reset, stdin open", PipeOptions{QuitAfterEOF: -1}, func(server net.Conn, in *os.File) {
+		{"stdin EOF, server closes", PipeOptions{}, func(server net.Conn, in *os.File) {
+			in.Close()
+			server.Close()
+		}},
+		{"server reset, stdin open", PipeOptions{HalfClose: true}, func(server net.Conn, in *os.File) {
 			server.(*net.TCPConn).SetLinger(0)
 			server.Close()
 		}},
-		{"idle timeout, stdin open", PipeOptions{QuitAfterEOF: -1, IdleTimeout: 50 * time.Millisecond}, func(net.Conn, *os.File) {}},
+		{"idle timeout, stdin open", PipeOptions{IdleTimeout: 50 * time.Millisecond}, func(net.Conn, *os.File) {}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ln := listenLoopback(t)
@@ -380,7 +383,7 @@ func TestPipe1GiBBothWays(t *testing.T) {
 		downSum, downLen = checksum(outR)
 		close(read)
 	}()
-	if _, err := Pipe(client, inR, outW, PipeOptions{QuitAfterEOF: -1}); err != nil {
+	if _, err := Pipe(client, inR, outW, PipeOptions{HalfClose: true}); err != nil {
 		t.Fatal(err)
 	}
 	outW.Close()

@@ -40,7 +40,7 @@ func TestPipeGrowsStdoutPipe(t *testing.T) {
 	if size, _ := unix.FcntlInt(pr.Fd(), unix.F_GETPIPE_SZ, 0); size >= pipeSize {
 		t.Skipf("pipes here already hold %d bytes", size)
 	}
-	if _, err := Pipe(conn, strings.NewReader(""), pw, PipeOptions{QuitAfterEOF: -1}); err != nil {
+	if _, err := Pipe(conn, strings.NewReader(""), pw, PipeOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if size, err := unix.FcntlInt(pr.Fd(), unix.F_GETPIPE_SZ, 0); err != nil || size != pipeSize {
