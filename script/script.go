@@ -28,7 +28,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // DefaultTimeout is how long an expect waits until a timeout command or
@@ -117,7 +117,7 @@ func parseLine(text string) (step, error) {
 		if arg == "" {
 			return step{}, errors.New(`sendraw needs text: sendraw TEXT (escapes: \r \n \t \e \0 \xNN \\)`)
 		}
-		data, err := session.Unescape(arg)
+		data, err := quote.Unescape(arg)
 		if err != nil {
 			return step{}, err
 		}
