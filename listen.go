@@ -163,13 +163,13 @@ func listenConfig(o *options, args []string) (dial.ListenConfig, error) {
 		return cfg, &usageError{"-l needs a port: rawtalk -l [HOST] PORT (0 picks a free one)"}
 	case len(args) == 1:
 		// PORT alone, or HOST:PORT.
-		if i := strings.LastIndexByte(args[0], ':'); i >= 0 && !strings.HasSuffix(args[0], "]") {
-			host, port = strings.Trim(args[0][:i], "[]"), args[0][i+1:]
-			if strings.Contains(host, ":") && !strings.HasPrefix(args[0], "[") {
-				return cfg, &usageError{fmt.Sprintf("invalid address %q: an IPv6 address needs brackets: [ADDR]:PORT, or ADDR PORT", args[0])}
-			}
-		} else {
-			port = args[0]
+		var err error
+		host, port, err = dial.SplitHostPort(args[0])
+		switch {
+		case errors.Is(err, dial.ErrNoPort):
+			host, port = "", args[0]
+		case err != nil:
+			return cfg, &usageError{fmt.Sprintf("invalid address %q: an IPv6 address needs brackets: [ADDR]:PORT, or ADDR PORT", args[0])}
 		}
 	case len(args) == 2:
 		host, port = strings.Trim(args[0], "[]"), args[1]

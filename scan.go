@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -107,8 +106,8 @@ func scanArgs(o *options, args []string) (host string, ports []string, err error
 	}
 	host, ports = args[0], args[1:]
 	if len(args) == 1 {
-		h, p, ok := splitHostPorts(args[0])
-		if !ok {
+		h, p, err := dial.SplitHostPort(args[0])
+		if err != nil {
 			return "", nil, &dial.ArgError{Arg: args[0], What: "address", Reason: "missing ports; use HOST PORTS, e.g. HOST 1-1024"}
 		}
 		host, ports = h, []string{p}
@@ -121,20 +120,6 @@ func scanArgs(o *options, args []string) (host string, ports []string, err error
 		return "", nil, &dial.ArgError{Arg: host, What: "host", Reason: "not a host name or an IP address"}
 	}
 	return host, ports, nil
-}
-
-// splitHostPorts splits HOST:PORTS and [IPV6]:PORTS; a bare IPv6 address
-// has no ports.
-func splitHostPorts(arg string) (host, ports string, ok bool) {
-	if strings.HasPrefix(arg, "[") {
-		h, p, err := net.SplitHostPort(arg)
-		return h, p, err == nil
-	}
-	if strings.Count(arg, ":") != 1 {
-		return "", "", false
-	}
-	host, ports, _ = strings.Cut(arg, ":")
-	return host, ports, true
 }
 
 // scanFlagsAlone refuses the scanner's flags without -z, which would
