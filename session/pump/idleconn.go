@@ -8,13 +8,11 @@ import (
 // WithIdleTimeout gives conn an idle limit (-i): once no byte has moved
 // either way for d, conn is closed, and the read or write that was
 // waiting returns an *IdleError. It is for the interactive session, which
-// only sees the conn; piped mode has PipeOptions.IdleTimeout.
+// only sees the conn; piped mode has PipeOptions.IdleTimeout. Through
+// Layer it keeps the conn's half-close and socket (telnet's urgent data).
 func WithIdleTimeout(conn net.Conn, d time.Duration) net.Conn {
 	c := &idleConn{Conn: conn, watch: newIdleWatch(d, conn), after: d}
-	if _, ok := conn.(interface{ CloseWrite() error }); ok {
-		return &idleHalfCloser{c}
-	}
-	return c
+	return Layer(c, conn, c.closeWrite)
 }
 
 type idleConn struct {
@@ -44,16 +42,15 @@ func (c *idleConn) Close() error {
 	return c.Conn.Close()
 }
 
+// closeWrite is Ctrl-D's half-close; Layer offers it only when the conn
+// under it can half-close.
+func (c *idleConn) closeWrite() error {
+	return c.Conn.(interface{ CloseWrite() error }).CloseWrite()
+}
+
 func (c *idleConn) explain(err error) error {
 	if err != nil && c.watch.fired() {
 		return &IdleError{After: c.after}
 	}
 	return err
-}
-
-// idleHalfCloser keeps CloseWrite visible, for Ctrl-D's half-close.
-type idleHalfCloser struct{ *idleConn }
-
-func (c *idleHalfCloser) CloseWrite() error {
-	return c.Conn.(interface{ CloseWrite() error }).CloseWrite()
 }
