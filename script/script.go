@@ -184,7 +184,7 @@ func (e *MismatchError) Error() string {
 		fmt.Fprintf(&b, "got nothing in %v", e.Timeout)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "got %q", shorten(e.Got[0]))
+	fmt.Fprintf(&b, "got %s", quote.Quote(shorten(e.Got[0])))
 	switch more := len(e.Got) - 1; more {
 	case 0:
 	case 1:
@@ -260,7 +260,7 @@ func (s *Script) Run(conn net.Conn, out io.Writer) error {
 			if err != nil {
 				return &StepError{File: s.Name, Line: st.line, Op: "expect", Err: err}
 			}
-			s.trace(st.line, "< %q matches /%s/", line, st.re)
+			s.trace(st.line, "< %s matches /%s/", quote.Quote(line), st.re)
 		}
 	}
 	return nil

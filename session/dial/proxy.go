@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"io"
 	"net"
 	"net/url"
@@ -272,7 +273,7 @@ func handshakeError(kind ProxyKind, err error) error {
 
 // notSpeaking is a proxy whose first answer is not its protocol's.
 func notSpeaking(kind ProxyKind, got []byte) error {
-	return fmt.Errorf("does not speak %s (it answered %q)", kind, got)
+	return fmt.Errorf("does not speak %s (it answered %s)", kind, quote.Quote(got))
 }
 
 var socks5Replies = map[byte]string{
@@ -470,10 +471,10 @@ func httpConnect(conn net.Conn, p *Proxy, host string, port int) error {
 	status = strings.TrimRight(status, "\r")
 	fields := strings.Fields(status)
 	if len(fields) < 2 || len(fields[1]) != 3 {
-		return fmt.Errorf("sent a bad status line %q", status)
+		return fmt.Errorf("sent a bad status line %s", quote.Quote(status))
 	}
 	if fields[1][0] != '2' {
-		return &ProxyRefusedError{Reason: "proxy refused the connection: " + status, NeedsAuth: fields[1] == "407"}
+		return &ProxyRefusedError{Reason: "proxy refused the connection: " + quote.String(status), NeedsAuth: fields[1] == "407"}
 	}
 	return nil
 }

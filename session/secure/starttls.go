@@ -73,7 +73,7 @@ func StartTLSPreamble(ctx context.Context, conn net.Conn, proto string, o Preamb
 	}
 	if n := d.r.Buffered(); n > 0 {
 		extra, _ := d.r.Peek(min(n, 32))
-		return d.greeting, d.fail(nil, "", "%s sent %d more bytes after its go-ahead, before TLS began (%q); refusing to upgrade: they would be lost, or were injected", d.peer, n, extra)
+		return d.greeting, d.fail(nil, "", "%s sent %d more bytes after its go-ahead, before TLS began (%s); refusing to upgrade: they would be lost, or were injected", d.peer, n, quote.Quote(extra))
 	}
 	return d.greeting, nil
 }
@@ -195,7 +195,7 @@ func (d *dialogue) notOffered(what, offered string) error {
 	if port := tlsPorts[d.proto]; port != "" {
 		hint += fmt.Sprintf(" (%s usually uses %s: --tls HOST %s)", d.proto, port, port)
 	}
-	return d.fail(nil, hint, "%s does not offer %s (it offers: %s)", d.peer, what, offered)
+	return d.fail(nil, hint, "%s does not offer %s (it offers: %s)", d.peer, what, quote.String(offered))
 }
 
 // codedReply reads an SMTP or FTP reply: "250-first", ..., "250 last".
@@ -209,7 +209,7 @@ func (d *dialogue) codedReply(waiting string) (code string, lines []string, err 
 		lines = append(lines, line)
 		if code == "" {
 			if len(line) < 3 || strings.Trim(line[:3], "0123456789") != "" || (len(line) > 3 && line[3] != ' ' && line[3] != '-') {
-				return "", lines, d.fail(nil, d.protoHint(), "not %s: %s answered %q", d.proto, d.peer, line)
+				return "", lines, d.fail(nil, d.protoHint(), "not %s: %s answered %s", d.proto, d.peer, quote.Quote(line))
 			}
 			code = line[:3]
 		}
@@ -228,7 +228,7 @@ func smtpPreamble(d *dialogue, _ PreambleOptions) error {
 		return err
 	}
 	if code != "220" {
-		return d.fail(nil, "", "%s refused the session: %q", d.peer, strings.Join(lines, "\n"))
+		return d.fail(nil, "", "%s refused the session: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 	}
 	if err := d.send("EHLO " + heloName(d.conn)); err != nil {
 		return err
@@ -238,7 +238,7 @@ func smtpPreamble(d *dialogue, _ PreambleOptions) error {
 		return err
 	}
 	if code != "250" {
-		return d.fail(nil, "", "%s rejected EHLO: %q", d.peer, strings.Join(lines, "\n"))
+		return d.fail(nil, "", "%s rejected EHLO: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 	}
 	var extensions []string
 	offered := false
@@ -258,7 +258,7 @@ func smtpPreamble(d *dialogue, _ PreambleOptions) error {
 		return err
 	}
 	if code != "220" {
-		return d.fail(nil, "", "%s refused STARTTLS: %q", d.peer, strings.Join(lines, "\n"))
+		return d.fail(nil, "", "%s refused STARTTLS: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 	}
 	return nil
 }
@@ -288,7 +288,7 @@ func ftpPreamble(d *dialogue, _ PreambleOptions) error {
 			continue
 		}
 		if code != "220" {
-			return d.fail(nil, "", "%s refused the session: %q", d.peer, strings.Join(lines, "\n"))
+			return d.fail(nil, "", "%s refused the session: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 		}
 		break
 	}
@@ -305,7 +305,7 @@ func ftpPreamble(d *dialogue, _ PreambleOptions) error {
 		if code == "500" || code == "502" || code == "504" {
 			hint = "the server does not do AUTH TLS; implicit FTPS is usually on port 990: --tls HOST 990"
 		}
-		return d.fail(nil, hint, "%s refused AUTH TLS: %q", d.peer, strings.Join(lines, "\n"))
+		return d.fail(nil, hint, "%s refused AUTH TLS: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 	}
 	return nil
 }
@@ -325,9 +325,9 @@ func imapPreamble(d *dialogue, _ PreambleOptions) error {
 	case strings.HasPrefix(upper, "* PREAUTH"):
 		return d.fail(nil, "", "%s logged the session in already (PREAUTH), and IMAP forbids STARTTLS after that", d.peer)
 	case strings.HasPrefix(upper, "* BYE"):
-		return d.fail(nil, "", "%s refused the session: %q", d.peer, greeting)
+		return d.fail(nil, "", "%s refused the session: %s", d.peer, quote.Quote(greeting))
 	default:
-		return d.fail(nil, d.protoHint(), "not imap: %s greeted with %q", d.peer, greeting)
+		return d.fail(nil, d.protoHint(), "not imap: %s greeted with %s", d.peer, quote.Quote(greeting))
 	}
 	var caps []string
 	if i := strings.Index(upper, "[CAPABILITY "); i >= 0 {
@@ -342,7 +342,7 @@ func imapPreamble(d *dialogue, _ PreambleOptions) error {
 			return err
 		}
 		if !strings.HasPrefix(strings.ToUpper(status), "R1 OK") {
-			return d.fail(nil, "", "%s refused CAPABILITY: %q", d.peer, status)
+			return d.fail(nil, "", "%s refused CAPABILITY: %s", d.peer, quote.Quote(status))
 		}
 		for _, line := range untagged {
 			if strings.HasPrefix(strings.ToUpper(line), "* CAPABILITY ") {
@@ -361,7 +361,7 @@ func imapPreamble(d *dialogue, _ PreambleOptions) error {
 		return err
 	}
 	if !strings.HasPrefix(strings.ToUpper(status), "R2 OK") {
-		return d.fail(nil, "", "%s refused STARTTLS: %q", d.peer, status)
+		return d.fail(nil, "", "%s refused STARTTLS: %s", d.peer, quote.Quote(status))
 	}
 	return nil
 }
@@ -392,9 +392,9 @@ func pop3Preamble(d *dialogue, _ PreambleOptions) error {
 	switch {
 	case strings.HasPrefix(greeting, "+OK"):
 	case strings.HasPrefix(greeting, "-ERR"):
-		return d.fail(nil, "", "%s refused the session: %q", d.peer, greeting)
+		return d.fail(nil, "", "%s refused the session: %s", d.peer, quote.Quote(greeting))
 	default:
-		return d.fail(nil, d.protoHint(), "not pop3: %s greeted with %q", d.peer, greeting)
+		return d.fail(nil, d.protoHint(), "not pop3: %s greeted with %s", d.peer, quote.Quote(greeting))
 	}
 	if err := d.send("CAPA"); err != nil {
 		return err
@@ -427,7 +427,7 @@ func pop3Preamble(d *dialogue, _ PreambleOptions) error {
 		return err
 	}
 	if !strings.HasPrefix(status, "+OK") {
-		return d.fail(nil, "", "%s refused STLS: %q", d.peer, status)
+		return d.fail(nil, "", "%s refused STLS: %s", d.peer, quote.Quote(status))
 	}
 	return nil
 }
@@ -454,7 +454,7 @@ func xmppPreamble(d *dialogue, o PreambleOptions) error {
 		return err
 	} else if first[0] != '<' {
 		answer, _ := d.r.Peek(min(d.r.Buffered(), 40))
-		return d.fail(nil, d.protoHint(), "not xmpp: %s answered %q", d.peer, answer)
+		return d.fail(nil, d.protoHint(), "not xmpp: %s answered %s", d.peer, quote.Quote(answer))
 	}
 	// The decoder reads d.r byte by byte (bufio.Reader is an io.ByteReader),
 	// so it never reads past the element it returns.
@@ -466,13 +466,13 @@ func xmppPreamble(d *dialogue, o PreambleOptions) error {
 			if err != nil {
 				var syntax *xml.SyntaxError
 				if errors.As(err, &syntax) {
-					return xml.StartElement{}, d.fail(err, d.protoHint(), "not xmpp: %s sent bad XML while rawtalk waited for %s: %s", d.peer, waiting, syntax.Msg)
+					return xml.StartElement{}, d.fail(err, d.protoHint(), "not xmpp: %s sent bad XML while rawtalk waited for %s: %s", d.peer, waiting, quote.String(syntax.Msg))
 				}
 				return xml.StartElement{}, d.lost(err, waiting)
 			}
 			if start, ok := tok.(xml.StartElement); ok {
 				if d.trace != nil {
-					d.trace(false, "<"+start.Name.Local+">")
+					d.trace(false, "<"+quote.String(start.Name.Local)+">")
 				}
 				if start.Name.Space == xmppStreams && start.Name.Local == "error" {
 					condition, _ := dec.Token()
@@ -480,7 +480,7 @@ func xmppPreamble(d *dialogue, o PreambleOptions) error {
 					if c, ok := condition.(xml.StartElement); ok {
 						reason = c.Name.Local
 					}
-					return start, d.fail(nil, "", "%s ended the stream with an error: %s", d.peer, reason)
+					return start, d.fail(nil, "", "%s ended the stream with an error: %s", d.peer, quote.String(reason))
 				}
 				return start, nil
 			}
@@ -491,7 +491,7 @@ func xmppPreamble(d *dialogue, o PreambleOptions) error {
 		return err
 	}
 	if start.Name.Space != xmppStreams || start.Name.Local != "stream" {
-		return d.fail(nil, d.protoHint(), "not xmpp: %s answered with <%s>", d.peer, start.Name.Local)
+		return d.fail(nil, d.protoHint(), "not xmpp: %s answered with <%s>", d.peer, quote.String(start.Name.Local))
 	}
 	for start.Name.Space != xmppStreams || start.Name.Local != "features" {
 		if start, err = next("the stream features"); err != nil {
@@ -529,7 +529,7 @@ func xmppPreamble(d *dialogue, o PreambleOptions) error {
 		return err
 	}
 	if answer.Name.Space != xmppTLS || answer.Name.Local != "proceed" {
-		return d.fail(nil, "", "%s refused STARTTLS: it answered <%s>", d.peer, answer.Name.Local)
+		return d.fail(nil, "", "%s refused STARTTLS: it answered <%s>", d.peer, quote.String(answer.Name.Local))
 	}
 	return nil
 }
@@ -556,7 +556,7 @@ func postgresPreamble(d *dialogue, _ PreambleOptions) error {
 	case 'E':
 		return d.fail(nil, "", "%s answered SSLRequest with an error message: a PostgreSQL server too old for TLS?", d.peer)
 	}
-	return d.fail(nil, d.protoHint(), "not postgres: %s answered %q to SSLRequest", d.peer, answer[:])
+	return d.fail(nil, d.protoHint(), "not postgres: %s answered %s to SSLRequest", d.peer, quote.Quote(answer[:]))
 }
 
 // ldapStartTLS is the StartTLS extended request (RFC 4511 section 4.14),
@@ -611,7 +611,7 @@ func ldapPreamble(d *dialogue, _ PreambleOptions) error {
 	}
 	switch {
 	case len(id.content) == 1 && id.content[0] == 0:
-		return d.fail(nil, "", "%s ended the session (notice of disconnection): %q", d.peer, diagnostic.content)
+		return d.fail(nil, "", "%s ended the session (notice of disconnection): %s", d.peer, quote.Quote(diagnostic.content))
 	case len(id.content) != 1 || id.content[0] != 1:
 		return notLDAP
 	}
@@ -620,7 +620,7 @@ func ldapPreamble(d *dialogue, _ PreambleOptions) error {
 		if name == "" {
 			name = "resultCode"
 		}
-		return d.fail(nil, "", "%s refused StartTLS: %s (%d) %q", d.peer, name, code, diagnostic.content)
+		return d.fail(nil, "", "%s refused StartTLS: %s (%d) %s", d.peer, name, code, quote.Quote(diagnostic.content))
 	}
 	return nil
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"io"
 	"io/fs"
@@ -317,13 +318,13 @@ func (h handshakeFailure) explain() *TLSError {
 	case errors.As(h.err, &hostErr):
 		names := certNames(hostErr.Certificate)
 		if len(names) == 0 {
-			e.Reason = fmt.Sprintf("certificate (subject %s) names no host, so it is not valid for %s", hostErr.Certificate.Subject, h.name)
+			e.Reason = fmt.Sprintf("certificate (subject %s) names no host, so it is not valid for %s", dnWords(hostErr.Certificate.Subject), h.name)
 		} else {
 			e.Reason = fmt.Sprintf("certificate is valid for %s, not %s", listWords(names, 6), h.name)
 		}
 		e.Hint = insecureHint
 		if net.ParseIP(h.name) != nil && len(hostErr.Certificate.DNSNames) > 0 {
-			e.Hint = fmt.Sprintf("--servername %s checks a name the certificate has; %s", hostErr.Certificate.DNSNames[0], insecureHint)
+			e.Hint = fmt.Sprintf("--servername %s checks a name the certificate has; %s", quote.String(hostErr.Certificate.DNSNames[0]), insecureHint)
 		}
 	case errors.As(h.err, &invalid) && invalid.Reason == x509.Expired:
 		e.Reason, e.Hint = expiryWords(invalid.Cert, leaf, h.name), insecureHint
@@ -336,7 +337,7 @@ func (h handshakeFailure) explain() *TLSError {
 	case errors.As(h.err, &authErr):
 		switch {
 		case leaf != nil && selfSigned(leaf):
-			e.Reason = fmt.Sprintf("certificate for %s is self-signed (subject %s)", h.name, leaf.Subject)
+			e.Reason = fmt.Sprintf("certificate for %s is self-signed (subject %s)", h.name, dnWords(leaf.Subject))
 			sum := sha256.Sum256(leaf.Raw)
 			e.Hint = fmt.Sprintf("--pin %s accepts exactly this certificate; %s", PinString(sum[:]), insecureHint)
 		case h.client.opt.CAFile != "":
@@ -350,7 +351,7 @@ func (h handshakeFailure) explain() *TLSError {
 		e.Reason = fmt.Sprintf("certificate for %s: %s", h.name, strings.TrimPrefix(verify.Err.Error(), "x509: "))
 		e.Hint = insecureHint
 	case errors.As(h.err, &record):
-		e.Reason = fmt.Sprintf("%s does not speak TLS: it answered %q", h.peer, record.RecordHeader[:])
+		e.Reason = fmt.Sprintf("%s does not speak TLS: it answered %s", h.peer, quote.Quote(record.RecordHeader[:]))
 		e.Hint = "is this port TLS? try without --tls"
 		if proto := plainGreeting(record.RecordHeader[:]); proto != "" {
 			e.Hint = fmt.Sprintf("it greeted in plain text, like %s; try --starttls %s, or without --tls", proto, strings.SplitN(proto, " ", 2)[0])
@@ -424,7 +425,7 @@ const timeLayout = "2006-01-02 15:04:05 UTC"
 func expiryWords(cert, leaf *x509.Certificate, name string) string {
 	which := "certificate for " + name
 	if leaf != nil && !cert.Equal(leaf) {
-		which = fmt.Sprintf("CA certificate %s in the chain for %s", cert.Subject, name)
+		which = fmt.Sprintf("CA certificate %s in the chain for %s", dnWords(cert.Subject), name)
 	}
 	now := time.Now()
 	if now.Before(cert.NotBefore) {
@@ -456,18 +457,21 @@ func selfSigned(cert *x509.Certificate) bool {
 // issuerOf is the distinguished name of the authority nobody trusts.
 func issuerOf(err x509.UnknownAuthorityError, leaf *x509.Certificate) string {
 	if err.Cert != nil {
-		return err.Cert.Issuer.String()
+		return dnWords(err.Cert.Issuer)
 	}
 	if leaf != nil {
-		return leaf.Issuer.String()
+		return dnWords(leaf.Issuer)
 	}
 	return "unknown"
 }
 
 // certNames are the names a certificate is valid for: DNS names, then IP
-// addresses.
+// addresses. The names are the peer's text, escaped.
 func certNames(cert *x509.Certificate) []string {
-	names := append([]string(nil), cert.DNSNames...)
+	var names []string
+	for _, name := range cert.DNSNames {
+		names = append(names, quote.String(name))
+	}
 	for _, ip := range cert.IPAddresses {
 		names = append(names, ip.String())
 	}

@@ -4,7 +4,9 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"crypto/x509"
+	"crypto/x509/pkix"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"strings"
 	"time"
 )
@@ -41,8 +43,8 @@ func (c *TLSClient) Describe(cs tls.ConnectionState, host string) []string {
 func certLines(cert *x509.Certificate) []string {
 	sum := sha256.Sum256(cert.Raw)
 	lines := []string{
-		"subject: " + cert.Subject.String(),
-		"issuer: " + cert.Issuer.String(),
+		"subject: " + dnWords(cert.Subject),
+		"issuer: " + dnWords(cert.Issuer),
 	}
 	if names := certNames(cert); len(names) > 0 {
 		lines = append(lines, "names: "+listWords(names, 12))
@@ -74,7 +76,7 @@ func (c *TLSClient) trustLine(cs tls.ConnectionState, name string) string {
 	case len(cs.VerifiedChains) > 0:
 		var chain []string
 		for _, cert := range cs.VerifiedChains[0] {
-			chain = append(chain, cert.Subject.CommonName)
+			chain = append(chain, quote.String(cert.Subject.CommonName))
 		}
 		from := "the system's CAs"
 		if c.opt.CAFile != "" {
@@ -95,4 +97,38 @@ func colonHex(b []byte) string {
 		fmt.Fprintf(&s, "%02X", x)
 	}
 	return s.String()
+}
+
+// dnWords is a distinguished name as Go and openssl print it ("CN=x,O=y"),
+// with each value escaped: a certificate is the peer's text. Printable
+// names read exactly as pkix.Name.String gives them.
+func dnWords(n pkix.Name) string {
+	escape := func(values []string) []string {
+		out := make([]string, len(values))
+		for i, v := range values {
+			out[i] = quote.String(v)
+		}
+		return out
+	}
+	escapeATVs := func(atvs []pkix.AttributeTypeAndValue) []pkix.AttributeTypeAndValue {
+		out := make([]pkix.AttributeTypeAndValue, len(atvs))
+		for i, atv := range atvs {
+			if s, ok := atv.Value.(string); ok {
+				atv.Value = quote.String(s)
+			}
+			out[i] = atv
+		}
+		return out
+	}
+	n.Country, n.Organization, n.OrganizationalUnit = escape(n.Country), escape(n.Organization), escape(n.OrganizationalUnit)
+	n.Locality, n.Province = escape(n.Locality), escape(n.Province)
+	n.StreetAddress, n.PostalCode = escape(n.StreetAddress), escape(n.PostalCode)
+	n.SerialNumber, n.CommonName = quote.String(n.SerialNumber), quote.String(n.CommonName)
+	if n.Names != nil {
+		n.Names = escapeATVs(n.Names)
+	}
+	if n.ExtraNames != nil {
+		n.ExtraNames = escapeATVs(n.ExtraNames)
+	}
+	return n.String()
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"net"
 	"os"
@@ -201,7 +202,7 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 	switch {
 	case len(l.pending) > 0:
 		return resume(refuse("read them, then run starttls again",
-			"the server sent %d bytes you have not seen yet (%q); not upgrading", len(l.pending), clip(l.pending, 40)))
+			"the server sent %d bytes you have not seen yet (%s); not upgrading", len(l.pending), quote.Quote(clip(l.pending, 40))))
 	case probeErr != nil && !errors.Is(probeErr, os.ErrDeadlineExceeded):
 		return resume(refuse("", "the connection is gone: %s", dial.Strerror(dial.SystemError(probeErr))))
 	case !l.wrote:
@@ -212,9 +213,9 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 			"nothing has come from the server since your last line; not upgrading"))
 	}
 	if refusal, extra := judgeGoAhead(heard); refusal != "" {
-		return resume(refuse("", "the server did not agree: %q", refusal))
+		return resume(refuse("", "the server did not agree: %s", quote.Quote(refusal)))
 	} else if extra != "" {
-		return resume(refuse("", "the server sent more after its go-ahead (%q); not upgrading: those bytes may have been injected", extra))
+		return resume(refuse("", "the server sent more after its go-ahead (%s); not upgrading: those bytes may have been injected", quote.Quote(extra)))
 	}
 	l.mu.Unlock()
 
