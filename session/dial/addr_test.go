@@ -67,3 +67,30 @@ func FuzzParseTarget(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitHostPort: the one host:port parser behind targets, listeners,
+// proxies and the scanner.
+func TestSplitHostPort(t *testing.T) {
+	tests := []struct {
+		in, host, port string
+		err            error
+	}{
+		{"example.com:80", "example.com", "80", nil},
+		{"[::1]:80", "::1", "80", nil},
+		{"host:", "host", "", nil},
+		{":80", "", "80", nil},
+		{"[::1]:", "::1", "", nil},
+		{"host", "host", "", ErrNoPort},
+		{"[::1]", "::1", "", ErrNoPort},
+		{"::1:80", "", "", ErrNeedsBrackets},
+		{"[::1", "", "", ErrBadBrackets},
+		{"[::1]x", "", "", ErrBadBrackets},
+		{"[::1]:80:90", "", "", ErrBadBrackets},
+	}
+	for _, tt := range tests {
+		host, port, err := SplitHostPort(tt.in)
+		if host != tt.host || port != tt.port || err != tt.err {
+			t.Errorf("SplitHostPort(%q) = %q, %q, %v; want %q, %q, %v", tt.in, host, port, err, tt.host, tt.port, tt.err)
+		}
+	}
+}
