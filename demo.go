@@ -13,7 +13,7 @@ import (
 	"syscall"
 
 	"github.com/rawtalk/rawtalk/practice"
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // listenError is a practice server that could not listen: exit 1, like
@@ -24,7 +24,7 @@ type listenError struct {
 }
 
 func (e *listenError) Error() string {
-	msg := fmt.Sprintf("cannot listen on %s: %s", e.addr, session.Strerror(e.err))
+	msg := fmt.Sprintf("cannot listen on %s: %s", e.addr, dial.Strerror(e.err))
 	if errors.Is(e.err, syscall.EADDRINUSE) {
 		msg += "; choose another --demo-port, or leave it out for a free one"
 	}

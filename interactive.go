@@ -7,7 +7,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/telnet"
 	"github.com/rawtalk/rawtalk/term"
 )
@@ -15,7 +15,7 @@ import (
 // talk is the interactive session on a terminal: the line editor, the
 // escape prompt, and under it the protocol layers the flags asked for
 // (TLS now or by starttls later, telnet).
-func talk(o *options, conn net.Conn, target session.Target, stdin *os.File, stdout io.Writer, eol []byte, tlsSetup *tlsSetup, con *console) error {
+func talk(o *options, conn net.Conn, target dial.Target, stdin *os.File, stdout io.Writer, eol []byte, tlsSetup *tlsSetup, con *console) error {
 	tty := terminal(stdin, stdout)
 	history := ""
 	if !o.noHistory {

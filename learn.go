@@ -12,7 +12,8 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/script"
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/transcript"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -48,7 +49,7 @@ func addLearnFlags(fs *pflag.FlagSet, l *learning) {
 // is reported before anything is dialled.
 func (l *learning) prepare(stdin io.Reader) error {
 	if l.proto != "" && l.proto != "none" && !slices.Contains(term.Protocols(), l.proto) {
-		return &session.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
+		return &dial.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
 	}
 	if l.script != "" {
 		if err := l.readScript(stdin); err != nil {
@@ -56,9 +57,9 @@ func (l *learning) prepare(stdin io.Reader) error {
 		}
 	}
 	if l.log != "" {
-		f, err := session.OpenLog(l.log)
+		f, err := transcript.OpenLog(l.log)
 		if err != nil {
-			return &session.ArgError{Arg: l.log, What: "--log file", Reason: session.Strerror(unwrapPath(err))}
+			return &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
 		}
 		l.logFile = f
 	}
@@ -75,7 +76,7 @@ func (l *learning) readScript(stdin io.Reader) error {
 	} else {
 		f, err := os.Open(l.script)
 		if err != nil {
-			return &session.ArgError{Arg: l.script, What: "--script file", Reason: session.Strerror(unwrapPath(err))}
+			return &dial.ArgError{Arg: l.script, What: "--script file", Reason: dial.Strerror(unwrapPath(err))}
 		}
 		defer f.Close()
 		r = f
@@ -99,12 +100,12 @@ func unwrapPath(err error) error {
 
 // transcript wraps conn in a Transcript, logging to --log's file if
 // given. It returns the transcript and the connection to use over it.
-func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Transcript, net.Conn, error) {
-	t := session.NewTranscript(conn)
+func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Transcript, net.Conn, error) {
+	t := transcript.New(conn)
 	t.Peer = target.Host
 	if l.logFile != nil {
 		if err := t.Start(l.logFile, l.log); err != nil {
-			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, session.Strerror(err))
+			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, dial.Strerror(err))
 		}
 		l.logFile = nil // the transcript closes it
 	}
@@ -113,7 +114,7 @@ func (l *learning) transcript(conn net.Conn, target session.Target) (*session.Tr
 
 // piped puts the learning aids around piped mode's connection and stdout.
 // Each costs the zero-copy path of the direction it wraps.
-func (l *learning) piped(conn net.Conn, target session.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
+func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
 	if l.log != "" {
 		_, c, err := l.transcript(conn, target)
 		if err != nil {
@@ -133,7 +134,7 @@ func (l *learning) piped(conn net.Conn, target session.Target, stdout io.Writer)
 
 // interactive gives the session the learning aids: a transcript it can
 // start and stop (log), the view (hex), and the protocol Tab completes.
-func (l *learning) interactive(conn net.Conn, target session.Target, opt *term.Options) (net.Conn, error) {
+func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options) (net.Conn, error) {
 	t, conn, err := l.transcript(conn, target)
 	if err != nil {
 		return nil, err
@@ -163,7 +164,7 @@ func (l *learning) watch(conn net.Conn) net.Conn {
 }
 
 // runScript is --script: the script instead of a session.
-func (l *learning) runScript(conn net.Conn, target session.Target, stdout io.Writer, wait float64, con *console) error {
+func (l *learning) runScript(conn net.Conn, target dial.Target, stdout io.Writer, wait float64, con *console) error {
 	conn, stdout, err := l.piped(conn, target, stdout)
 	if err != nil {
 		return err
@@ -213,7 +214,7 @@ func learnExitCode(err error, con *console) (code int, ok bool) {
 		con.errorf("%s", syntax)
 		return 2, true
 	case errors.As(err, &step):
-		con.errorf("%s:%d: %s: %s", step.File, step.Line, step.Op, session.Strerror(step.Err))
+		con.errorf("%s:%d: %s: %s", step.File, step.Line, step.Op, dial.Strerror(step.Err))
 		return 1, true
 	}
 	return 0, false

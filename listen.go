@@ -8,7 +8,7 @@ import (
 	"net"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -41,15 +41,15 @@ func listen(o *options, args []string, stdin io.Reader, stdout io.Writer, con *c
 	}
 	defer ln.Close()
 	var listening []string
-	for _, a := range session.ListenAddrs(ln.Addr(), cfg.Network) {
+	for _, a := range dial.ListenAddrs(ln.Addr(), cfg.Network) {
 		listening = append(listening, "Listening on "+a)
 	}
-	peerWords := func(c net.Conn) string { return session.PeerWords(c.RemoteAddr()) }
+	peerWords := func(c net.Conn) string { return dial.PeerWords(c.RemoteAddr()) }
 	return serve(o, ln, listening, peerWords, say, sigs, stdin, stdout, con)
 }
 
 func listenUnix(o *options, path string, say func(string, ...any), sigs *signalWatch, stdin io.Reader, stdout io.Writer, con *console) error {
-	ln, err := session.ListenUnix(path)
+	ln, err := dial.ListenUnix(path)
 	if err != nil {
 		return err
 	}
@@ -65,7 +65,7 @@ func serve(o *options, ln net.Listener, listening []string, peerWords func(net.C
 	for _, line := range listening {
 		say("%s", line)
 	}
-	err := session.Serve(sigs.ctx, ln, o.keepOpen, func(conn net.Conn) error {
+	err := dial.Serve(sigs.ctx, ln, o.keepOpen, func(conn net.Conn) error {
 		say("Connection received on %s", peerWords(conn))
 		if err := talkAccepted(o, conn, peerWords(conn), sigs, stdin, stdout, con); err != nil {
 			return err
@@ -83,24 +83,24 @@ func serve(o *options, ln net.Listener, listening []string, peerWords func(net.C
 	return err
 }
 
-func listenUDP(o *options, cfg session.ListenConfig, say func(string, ...any), sigs *signalWatch, stdin io.Reader, stdout io.Writer, con *console) error {
+func listenUDP(o *options, cfg dial.ListenConfig, say func(string, ...any), sigs *signalWatch, stdin io.Reader, stdout io.Writer, con *console) error {
 	pc, err := cfg.ListenPacket(sigs.ctx)
 	if err != nil {
 		return err
 	}
 	defer pc.Close()
-	for _, a := range session.ListenAddrs(pc.LocalAddr(), cfg.Network) {
+	for _, a := range dial.ListenAddrs(pc.LocalAddr(), cfg.Network) {
 		say("Bound on %s", a) // nc's words for UDP: nothing listens, a socket is bound
 	}
-	onPeer := func(a net.Addr) { say("Connection received on %s", session.PeerWords(a)) }
-	conn, err := session.AcceptUDP(sigs.ctx, pc, o.keepOpen, onPeer)
+	onPeer := func(a net.Addr) { say("Connection received on %s", dial.PeerWords(a)) }
+	conn, err := dial.AcceptUDP(sigs.ctx, pc, o.keepOpen, onPeer)
 	if errors.Is(err, context.Canceled) {
 		return sigs.err()
 	}
 	if err != nil {
 		return err
 	}
-	return talkAccepted(o, conn, session.PeerWords(conn.RemoteAddr()), sigs, stdin, stdout, con)
+	return talkAccepted(o, conn, dial.PeerWords(conn.RemoteAddr()), sigs, stdin, stdout, con)
 }
 
 // talkAccepted holds the session with one client. With -k, a session that
@@ -116,11 +116,11 @@ func talkAccepted(o *options, conn net.Conn, peer string, sigs *signalWatch, std
 		if host, _, ok := strings.Cut(peer, " "); ok && !o.unix {
 			name = host
 		}
-		err = converse(o, conn, session.Target{Host: name}, nil, stdin, stdout, con)
+		err = converse(o, conn, dial.Target{Host: name}, nil, stdin, stdout, con)
 		sigs.resume()
 	} else {
 		stop := context.AfterFunc(sigs.ctx, func() { conn.Close() })
-		err = converse(o, conn, session.Target{Host: peer}, nil, stdin, stdout, con)
+		err = converse(o, conn, dial.Target{Host: peer}, nil, stdin, stdout, con)
 		stop()
 		if sigs.ctx.Err() != nil {
 			return sigs.err()
@@ -136,8 +136,8 @@ func talkAccepted(o *options, conn net.Conn, peer string, sigs *signalWatch, std
 
 // listenConfig reads where to listen: `-l PORT`, `-l HOST PORT`,
 // `-l HOST:PORT`, `-lp PORT [HOST]`, or nc's `-l -s ADDR -p PORT`.
-func listenConfig(o *options, args []string) (session.ListenConfig, error) {
-	cfg := session.ListenConfig{
+func listenConfig(o *options, args []string) (dial.ListenConfig, error) {
+	cfg := dial.ListenConfig{
 		Network:     "tcp",
 		NumericOnly: o.numeric,
 		Resolver:    resolver(o.dnsServer),
@@ -163,13 +163,13 @@ func listenConfig(o *options, args []string) (session.ListenConfig, error) {
 		return cfg, &usageError{"-l needs a port: rawtalk -l [HOST] PORT (0 picks a free one)"}
 	case len(args) == 1:
 		// PORT alone, or HOST:PORT.
-		if i := strings.LastIndexByte(args[0], ':'); i >= 0 && !strings.HasSuffix(args[0], "]") {
-			host, port = strings.Trim(args[0][:i], "[]"), args[0][i+1:]
-			if strings.Contains(host, ":") && !strings.HasPrefix(args[0], "[") {
-				return cfg, &usageError{fmt.Sprintf("invalid address %q: an IPv6 address needs brackets: [ADDR]:PORT, or ADDR PORT", args[0])}
-			}
-		} else {
-			port = args[0]
+		var err error
+		host, port, err = dial.SplitHostPort(args[0])
+		switch {
+		case errors.Is(err, dial.ErrNoPort):
+			host, port = "", args[0]
+		case err != nil:
+			return cfg, &usageError{fmt.Sprintf("invalid address %q: an IPv6 address needs brackets: [ADDR]:PORT, or ADDR PORT", args[0])}
 		}
 	case len(args) == 2:
 		host, port = strings.Trim(args[0], "[]"), args[1]

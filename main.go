@@ -19,7 +19,8 @@ import (
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -158,9 +159,9 @@ func exitCode(err error, con *console) int {
 		return code
 	}
 	var usage *usageError
-	var arg *session.ArgError
-	var connect *session.ConnectError
-	var host *session.HostError
+	var arg *dial.ArgError
+	var connect *dial.ConnectError
+	var host *dial.HostError
 	var sig *term.SignalError
 	if code, ok := tlsExitCode(err, con); ok {
 		return code
@@ -237,12 +238,12 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	case o.unix:
 		return talkUnix(o, args[0], stdin, stdout, con)
 	}
-	target, err := session.ParseTarget(args)
+	target, err := dial.ParseTarget(args)
 	if err != nil {
 		return err
 	}
 
-	dialer := &session.Dialer{
+	dialer := &dial.Dialer{
 		Family:      "tcp",
 		Timeout:     seconds(o.wait),
 		NumericOnly: o.numeric,
@@ -260,7 +261,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 	if interactive {
 		dialer.OnTry = func(ip net.IP) { con.sayf("Trying %s...", ip) }
 	}
-	dialer.OnFail = func(e *session.ConnectError) {
+	dialer.OnFail = func(e *dial.ConnectError) {
 		if interactive || o.verbose {
 			con.errorf("%s", e)
 		}
@@ -289,7 +290,7 @@ func dispatch(o *options, args []string, stdin io.Reader, stdout io.Writer, con 
 // converse is the session on a made connection, dialed or accepted:
 // interactive on a terminal, piped otherwise. tlsSetup is nil for an
 // accepted connection.
-func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, stdin io.Reader, stdout io.Writer, con *console) error {
+func converse(o *options, conn net.Conn, target dial.Target, tls *tlsSetup, stdin io.Reader, stdout io.Writer, con *console) error {
 	interactive := isTerminal(stdin) && o.learn.script == ""
 	eol, _ := term.ParseEOL(o.eol) // checked by dispatch
 	if tls == nil {
@@ -305,13 +306,13 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 	}
 	if interactive {
 		if o.idle > 0 {
-			conn = session.WithIdleTimeout(conn, time.Duration(o.idle))
+			conn = pump.WithIdleTimeout(conn, time.Duration(o.idle))
 		}
 		err := talk(o, conn, target, stdin.(*os.File), stdout, eol, tls, con)
 		return idleEnding(o, err, con)
 	}
 
-	popt := session.PipeOptions{
+	popt := pump.PipeOptions{
 		CRLF:         o.crlf,
 		HalfClose:    halfCloseAtEOF(o),
 		QuitAfterEOF: seconds(o.quit),
@@ -322,7 +323,7 @@ func converse(o *options, conn net.Conn, target session.Target, tls *tlsSetup, s
 		return err
 	}
 	conn = startTelnet(o, target, conn, &popt, con)
-	counts, err := session.Pipe(conn, stdin, stdout, popt)
+	counts, err := pump.Pipe(conn, stdin, stdout, popt)
 	err = tls.after(err, target, counts, con)
 	con.verbosef("rawtalk: %d bytes sent, %d bytes received in %.2f seconds",
 		counts.Sent, counts.Received, counts.Elapsed.Seconds())
@@ -342,13 +343,13 @@ func halfCloseAtEOF(o *options) bool {
 }
 
 // succeeded is nc -v's line for a made connection.
-func succeeded(t session.Target, conn net.Conn) string {
+func succeeded(t dial.Target, conn net.Conn) string {
 	host, _, _ := net.SplitHostPort(conn.RemoteAddr().String())
 	name := t.Host
 	if name != host {
 		name = fmt.Sprintf("%s (%s)", t.Host, host)
 	}
-	service := session.ServiceName(t.Port)
+	service := dial.ServiceName(t.Port)
 	if service == "" {
 		service = "*"
 	}

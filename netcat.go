@@ -19,7 +19,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -118,20 +119,20 @@ func checkNetcatFlags(o *options, args []string) error {
 }
 
 // netcatDialer applies -u, -s, -p and the proxy to the client's dialer.
-func netcatDialer(o *options, target session.Target, d *session.Dialer) error {
+func netcatDialer(o *options, target dial.Target, d *dial.Dialer) error {
 	if o.udp {
 		d.Family = strings.Replace(d.Family, "tcp", "udp", 1)
 	}
 	if o.proxy != "" {
-		kind := session.SOCKS5
+		kind := dial.SOCKS5
 		if o.proxyType != "" {
-			k, err := session.ParseProxyKind(o.proxyType)
+			k, err := dial.ParseProxyKind(o.proxyType)
 			if err != nil {
 				return err
 			}
 			kind = k
 		}
-		p, err := session.ParseProxy(o.proxy, kind)
+		p, err := dial.ParseProxy(o.proxy, kind)
 		if err != nil {
 			return err
 		}
@@ -169,13 +170,13 @@ func portArg(s string) (int, error) {
 	if n, err := strconv.Atoi(s); err == nil && n == 0 && s != "" && s[0] != '-' && s[0] != '+' {
 		return 0, nil
 	}
-	return session.LookupPort(s)
+	return dial.LookupPort(s)
 }
 
 // connectedWords is nc -v's line for a made connection, also for UDP
 // (which "succeeds" without a word from the peer, as in nc) and through a
 // proxy (whose address is not the peer's).
-func connectedWords(o *options, t session.Target, conn net.Conn) string {
+func connectedWords(o *options, t dial.Target, conn net.Conn) string {
 	if o.proxy == "" && !o.udp {
 		return succeeded(t, conn)
 	}
@@ -187,7 +188,7 @@ func connectedWords(o *options, t session.Target, conn net.Conn) string {
 	if host, _, err := net.SplitHostPort(conn.RemoteAddr().String()); err == nil && o.proxy == "" && host != t.Host {
 		name = fmt.Sprintf("%s (%s)", t.Host, host)
 	}
-	service := session.ServiceName(t.Port)
+	service := dial.ServiceName(t.Port)
 	if service == "" {
 		service = "*"
 	}
@@ -203,7 +204,7 @@ func connectedWords(o *options, t session.Target, conn net.Conn) string {
 // talkUnix is the client for -U PATH.
 func talkUnix(o *options, path string, stdin io.Reader, stdout io.Writer, con *console) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	conn, err := session.DialUnix(ctx, path, seconds(o.wait))
+	conn, err := dial.DialUnix(ctx, path, seconds(o.wait))
 	stop()
 	if err != nil {
 		return err
@@ -214,13 +215,13 @@ func talkUnix(o *options, path string, stdin io.Reader, stdout io.Writer, con *c
 	} else {
 		con.verbosef("Connection to %s succeeded!", path)
 	}
-	return converse(o, conn, session.Target{Host: path}, nil, stdin, stdout, con)
+	return converse(o, conn, dial.Target{Host: path}, nil, stdin, stdout, con)
 }
 
 // idleEnding reports a session that an idle timeout ended: -i says so and
 // exits 1, like ncat; -w (nc's) says so only with -v and exits 0.
 func idleEnding(o *options, err error, con *console) error {
-	var idle *session.IdleError
+	var idle *pump.IdleError
 	if !errors.As(err, &idle) {
 		return err
 	}
@@ -243,12 +244,12 @@ func idleTimeout(o *options) time.Duration {
 // and maps them to an exit status; ok is false for the others.
 func netcatExitCode(err error, con *console) (code int, ok bool) {
 	var (
-		listen  *session.ListenError
-		source  *session.SourceError
-		unix    *session.UnixError
-		proxy   *session.ProxyError
-		refused *session.ProxyRefusedError
-		connect *session.ConnectError
+		listen  *dial.ListenError
+		source  *dial.SourceError
+		unix    *dial.UnixError
+		proxy   *dial.ProxyError
+		refused *dial.ProxyRefusedError
+		connect *dial.ConnectError
 	)
 	switch {
 	case errors.As(err, &connect) && connect.Network == "udp" && connect.Refused():

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 func TestIdleDurationSet(t *testing.T) {
@@ -88,10 +88,10 @@ func TestNetcatHints(t *testing.T) {
 		err  error
 		want string
 	}{
-		{&session.ListenError{Addr: "192.0.2.1", Port: 80, Network: "tcp", Err: syscall.EADDRNOTAVAIL},
+		{&dial.ListenError{Addr: "192.0.2.1", Port: 80, Network: "tcp", Err: syscall.EADDRNOTAVAIL},
 			"rawtalk: cannot listen on 192.0.2.1 port 80 (tcp): Cannot assign requested address\n" +
 				"rawtalk: hint: 192.0.2.1 is not an address of this machine\n"},
-		{&session.SourceError{IP: []byte{192, 0, 2, 1}, Err: syscall.EADDRNOTAVAIL},
+		{&dial.SourceError{IP: []byte{192, 0, 2, 1}, Err: syscall.EADDRNOTAVAIL},
 			"rawtalk: cannot send from source address 192.0.2.1: Cannot assign requested address\n" +
 				"rawtalk: hint: -s must be an address of this machine (see: ip address)\n"},
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"net"
 	"net/netip"
 	"os"
 	"os/signal"
@@ -14,7 +13,7 @@ import (
 	"github.com/mattn/go-isatty"
 
 	"github.com/rawtalk/rawtalk/scan"
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // runScan is `rawtalk -z HOST PORTS...`: it reports open ports on stdout,
@@ -31,7 +30,7 @@ func runScan(o *options, args []string, stdout io.Writer, con *console) int {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	dialer := &session.Dialer{Family: "tcp", NumericOnly: o.numeric, Resolver: resolver(o.dnsServer)}
+	dialer := &dial.Dialer{Family: "tcp", NumericOnly: o.numeric, Resolver: resolver(o.dnsServer)}
 	switch {
 	case o.ipv4:
 		dialer.Family = "tcp4"
@@ -103,38 +102,24 @@ func scanArgs(o *options, args []string) (host string, ports []string, err error
 	case o.concurrency < 0:
 		return "", nil, &usageError{"invalid --concurrency: must be a positive number"}
 	case len(args) == 0:
-		return "", nil, &session.ArgError{Reason: "missing host and ports"}
+		return "", nil, &dial.ArgError{Reason: "missing host and ports"}
 	}
 	host, ports = args[0], args[1:]
 	if len(args) == 1 {
-		h, p, ok := splitHostPorts(args[0])
-		if !ok {
-			return "", nil, &session.ArgError{Arg: args[0], What: "address", Reason: "missing ports; use HOST PORTS, e.g. HOST 1-1024"}
+		h, p, err := dial.SplitHostPort(args[0])
+		if err != nil {
+			return "", nil, &dial.ArgError{Arg: args[0], What: "address", Reason: "missing ports; use HOST PORTS, e.g. HOST 1-1024"}
 		}
 		host, ports = h, []string{p}
 	}
 	host = strings.TrimSuffix(strings.TrimPrefix(host, "["), "]")
 	if host == "" {
-		return "", nil, &session.ArgError{Arg: host, What: "host", Reason: "empty"}
+		return "", nil, &dial.ArgError{Arg: host, What: "host", Reason: "empty"}
 	}
 	if strings.ContainsAny(host, " /\\\t") {
-		return "", nil, &session.ArgError{Arg: host, What: "host", Reason: "not a host name or an IP address"}
+		return "", nil, &dial.ArgError{Arg: host, What: "host", Reason: "not a host name or an IP address"}
 	}
 	return host, ports, nil
-}
-
-// splitHostPorts splits HOST:PORTS and [IPV6]:PORTS; a bare IPv6 address
-// has no ports.
-func splitHostPorts(arg string) (host, ports string, ok bool) {
-	if strings.HasPrefix(arg, "[") {
-		h, p, err := net.SplitHostPort(arg)
-		return h, p, err == nil
-	}
-	if strings.Count(arg, ":") != 1 {
-		return "", "", false
-	}
-	host, ports, _ = strings.Cut(arg, ":")
-	return host, ports, true
 }
 
 // scanFlagsAlone refuses the scanner's flags without -z, which would

@@ -7,7 +7,8 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
 	"github.com/rawtalk/rawtalk/session/telnet"
 )
 
@@ -66,7 +67,7 @@ func addTelnetFlags(fs *pflag.FlagSet, o *options) {
 // stdout, and the user's 0xFF and CR bytes are sent the telnet way. That
 // costs piped mode its zero-copy path. When telnet mode is off only by
 // default, a server that opens with negotiation gets a hint to try it.
-func startTelnet(o *options, t session.Target, conn net.Conn, popt *session.PipeOptions, con *console) net.Conn {
+func startTelnet(o *options, t dial.Target, conn net.Conn, popt *pump.PipeOptions, con *console) net.Conn {
 	if !o.telnet.on(t.Port) {
 		if o.telnet == telnetByPort {
 			popt.Peek = func(first []byte) {

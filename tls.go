@@ -14,7 +14,9 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
+	"github.com/rawtalk/rawtalk/session/secure"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -46,8 +48,8 @@ func addTLSFlags(fs *pflag.FlagSet, f *tlsFlags) {
 // tlsSetup is TLS for one run: checked before dialling, used after.
 type tlsSetup struct {
 	flags   *tlsFlags
-	client  *session.TLSClient // nil without --tls or --starttls
-	manual  *session.TLSClient // interactive without them: for the starttls command
+	client  *secure.TLSClient // nil without --tls or --starttls
+	manual  *secure.TLSClient // interactive without them: for the starttls command
 	verbose bool
 }
 
@@ -80,8 +82,8 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetu
 		}
 		return s, nil
 	}
-	if f.starttls != "" && !slices.Contains(session.StartTLSProtocols(), f.starttls) {
-		return nil, &session.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(session.StartTLSProtocols(), ", ")}
+	if f.starttls != "" && !slices.Contains(secure.StartTLSProtocols(), f.starttls) {
+		return nil, &dial.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(secure.StartTLSProtocols(), ", ")}
 	}
 	client, err := newTLSClient(f, wait)
 	if err != nil {
@@ -91,8 +93,8 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetu
 	return s, nil
 }
 
-func newTLSClient(f *tlsFlags, wait float64) (*session.TLSClient, error) {
-	return session.NewTLSClient(session.TLSOptions{
+func newTLSClient(f *tlsFlags, wait float64) (*secure.TLSClient, error) {
+	return secure.NewTLSClient(secure.TLSOptions{
 		ServerName: f.serverName,
 		CAFile:     f.ca,
 		Insecure:   f.insecure,
@@ -108,7 +110,7 @@ func newTLSClient(f *tlsFlags, wait float64) (*session.TLSClient, error) {
 // state for status, and, on a plain connection, the escape prompt's
 // starttls, which upgrades the live connection. It returns the connection
 // the session must use.
-func (s *tlsSetup) interactive(conn net.Conn, target session.Target, opt *term.Options) net.Conn {
+func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Options) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
 		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
 		return conn
@@ -116,7 +118,7 @@ func (s *tlsSetup) interactive(conn net.Conn, target session.Target, opt *term.O
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
 		return conn // UDP: no TLS over datagrams here
 	}
-	live := session.NewLiveConn(conn)
+	live := secure.NewLiveConn(conn)
 	opt.StartTLS = func(serverName string) ([]string, error) {
 		client := s.manual
 		if serverName != "" {
@@ -147,7 +149,7 @@ func (s *tlsSetup) interactive(conn net.Conn, target session.Target, opt *term.O
 // upgrade turns the fresh connection into TLS: at once with --tls, after
 // the protocol's preamble with --starttls, whose greeting goes to stdout
 // first, as the server sent it. Without either it returns conn.
-func (s *tlsSetup) upgrade(conn net.Conn, target session.Target, stdout io.Writer, con *console) (net.Conn, error) {
+func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
 	}
@@ -157,7 +159,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target session.Target, stdout io.Write
 		con.errorf("warning: --insecure: the certificate is not checked; anyone on the path can read and change this session")
 	}
 	if proto := s.flags.starttls; proto != "" {
-		opt := session.PreambleOptions{Domain: s.client.Name(target.Host), Timeout: s.client.Timeout()}
+		opt := secure.PreambleOptions{Domain: s.client.Name(target.Host), Timeout: s.client.Timeout()}
 		if s.verbose {
 			opt.Trace = func(sent bool, line string) {
 				arrow := "<"
@@ -167,7 +169,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target session.Target, stdout io.Write
 				con.sayf("rawtalk: starttls: %s %s", arrow, line)
 			}
 		}
-		greeting, err := session.StartTLSPreamble(ctx, conn, proto, opt)
+		greeting, err := secure.StartTLSPreamble(ctx, conn, proto, opt)
 		stdout.Write(greeting)
 		if err != nil {
 			return nil, err
@@ -192,7 +194,7 @@ var usualTLSPorts = []int{443, 465, 563, 636, 853, 990, 992, 993, 995, 5061, 669
 // A plain session on a usual TLS port whose request got no answer at all
 // gets a hint. (TLS servers sent plain text mostly just close: OpenSSL 3
 // and Go send no alert, so there is nothing better to recognise.)
-func (s *tlsSetup) after(err error, target session.Target, counts session.Counts, con *console) error {
+func (s *tlsSetup) after(err error, target dial.Target, counts pump.Counts, con *console) error {
 	if s.client != nil {
 		return s.client.Explain(err)
 	}
@@ -202,10 +204,10 @@ func (s *tlsSetup) after(err error, target session.Target, counts session.Counts
 	return err
 }
 
-// tlsExitCode reports a *session.TLSError with its hint; ok is false for
+// tlsExitCode reports a *secure.TLSError with its hint; ok is false for
 // other errors.
 func tlsExitCode(err error, con *console) (code int, ok bool) {
-	var tlsErr *session.TLSError
+	var tlsErr *secure.TLSError
 	if !errors.As(err, &tlsErr) {
 		return 0, false
 	}

@@ -17,7 +17,8 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/rawtalk/rawtalk/internal/tlstest"
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
 )
 
 // pkiOf is the script's test certificates, made fresh in Setup.
@@ -247,14 +248,14 @@ func TestTLSExitCodes(t *testing.T) {
 func TestPlainTLSPortHint(t *testing.T) {
 	tests := []struct {
 		port   int
-		counts session.Counts
+		counts pump.Counts
 		hint   string
 	}{
-		{443, session.Counts{Sent: 18}, "rawtalk: hint: no answer; port 443 usually speaks TLS: try --tls\n"},
-		{993, session.Counts{Sent: 5}, "rawtalk: hint: no answer; port 993 usually speaks TLS: try --tls\n"},
-		{443, session.Counts{Sent: 18, Received: 7}, ""},
-		{443, session.Counts{}, ""},
-		{80, session.Counts{Sent: 18}, ""},
+		{443, pump.Counts{Sent: 18}, "rawtalk: hint: no answer; port 443 usually speaks TLS: try --tls\n"},
+		{993, pump.Counts{Sent: 5}, "rawtalk: hint: no answer; port 993 usually speaks TLS: try --tls\n"},
+		{443, pump.Counts{Sent: 18, Received: 7}, ""},
+		{443, pump.Counts{}, ""},
+		{80, pump.Counts{Sent: 18}, ""},
 	}
 	for _, tt := range tests {
 		var stderr strings.Builder
@@ -262,7 +263,7 @@ func TestPlainTLSPortHint(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.after(nil, session.Target{Host: "127.0.0.1", Port: tt.port}, tt.counts, &console{w: &stderr}); err != nil {
+		if err := s.after(nil, dial.Target{Host: "127.0.0.1", Port: tt.port}, tt.counts, &console{w: &stderr}); err != nil {
 			t.Fatal(err)
 		}
 		if stderr.String() != tt.hint {

@@ -3,18 +3,17 @@ package scan
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"strconv"
-	"unicode"
-	"unicode/utf8"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // format appends one reported port to b, as a text line or a JSON object:
 //
 //	127.0.0.1 25/tcp open smtp  220 mail.example ESMTP
 func (s *scanner) format(b []byte, ip string, port uint16, sl *slot) []byte {
-	service := session.ServiceName(int(port))
+	service := dial.ServiceName(int(port))
 	if s.opt.JSON {
 		return s.formatJSON(b, ip, port, service, sl)
 	}
@@ -32,7 +31,7 @@ func (s *scanner) format(b []byte, ip string, port uint16, sl *slot) []byte {
 	b = append(b, service...)
 	if len(sl.banner) > 0 {
 		b = append(b, "  "...)
-		b = AppendEscaped(b, trimEOL(sl.banner))
+		b = quote.Append(b, trimEOL(sl.banner))
 	}
 	return append(b, '\n')
 }
@@ -53,7 +52,7 @@ type jsonPort struct {
 func (s *scanner) formatJSON(b []byte, ip string, port uint16, service string, sl *slot) []byte {
 	j := jsonPort{Host: s.opt.Host, IP: ip, Port: port, Proto: s.opt.Network, State: sl.state.String(), Service: service}
 	if len(sl.banner) > 0 {
-		j.Banner = string(AppendEscaped(nil, trimEOL(sl.banner)))
+		j.Banner = string(quote.Append(nil, trimEOL(sl.banner)))
 	}
 	if sl.err != nil {
 		j.Reason = reason(sl.err)
@@ -71,7 +70,7 @@ func reason(err error) string {
 	if isTimeout(err) {
 		return "Connection timed out"
 	}
-	return session.Strerror(err)
+	return dial.Strerror(err)
 }
 
 // trimEOL drops the line ending that ends a one-line banner.
@@ -81,40 +80,6 @@ func trimEOL(b []byte) []byte {
 		if n := len(b); n > 0 && b[n-1] == '\r' {
 			b = b[:n-1]
 		}
-	}
-	return b
-}
-
-// AppendEscaped appends server bytes to b so that they cannot drive a
-// terminal or hide in it: printable text passes; a backslash becomes \\;
-// tab, CR and LF become \t, \r and \n; other control bytes and each byte
-// of invalid UTF-8 become \xNN; other unprintable characters (C1 controls,
-// bidirectional overrides, zero-width marks) become \uNNNN.
-func AppendEscaped(b, text []byte) []byte {
-	const hex = "0123456789abcdef"
-	for len(text) > 0 {
-		r, size := utf8.DecodeRune(text)
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			b = append(b, '\\', 'x', hex[text[0]>>4], hex[text[0]&15])
-		case r == '\\':
-			b = append(b, '\\', '\\')
-		case r == '\t':
-			b = append(b, '\\', 't')
-		case r == '\r':
-			b = append(b, '\\', 'r')
-		case r == '\n':
-			b = append(b, '\\', 'n')
-		case r < 0x20 || r == 0x7f:
-			b = append(b, '\\', 'x', hex[r>>4], hex[r&15])
-		case r < utf8.RuneSelf || unicode.IsPrint(r):
-			b = append(b, text[:size]...)
-		case r <= 0xffff:
-			b = fmt.Appendf(b, `\u%04x`, r)
-		default:
-			b = fmt.Appendf(b, `\U%08x`, r)
-		}
-		text = text[size:]
 	}
 	return b
 }

@@ -7,7 +7,7 @@ import (
 	"math/bits"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // portSet is a bitmap of the ports 0-65535: adding is cheap whatever the
@@ -42,19 +42,19 @@ func (s *portSet) sorted() []uint16 {
 // argument is a comma-separated list of ports ("22"), ranges ("20-25"),
 // service names ("http") and "-" for every port, 1-65535; several arguments
 // add up, as nc's `HOST 20 25` does. The ports come back sorted and without
-// repeats. A mistake is a *session.ArgError naming the part that is wrong.
+// repeats. A mistake is a *dial.ArgError naming the part that is wrong.
 func ParsePorts(args []string) ([]uint16, error) {
 	if len(args) == 0 {
-		return nil, &session.ArgError{Reason: "missing ports; give a port list such as 22,80,443 or 1-1024"}
+		return nil, &dial.ArgError{Reason: "missing ports; give a port list such as 22,80,443 or 1-1024"}
 	}
 	var set portSet
 	for _, arg := range args {
 		if arg == "" {
-			return nil, &session.ArgError{Arg: arg, What: "port list", Reason: "empty"}
+			return nil, &dial.ArgError{Arg: arg, What: "port list", Reason: "empty"}
 		}
 		for item := range strings.SplitSeq(arg, ",") {
 			if item == "" {
-				return nil, &session.ArgError{Arg: arg, What: "port list", Reason: "empty item; separate ports with single commas"}
+				return nil, &dial.ArgError{Arg: arg, What: "port list", Reason: "empty item; separate ports with single commas"}
 			}
 			if err := addItem(&set, item); err != nil {
 				return nil, err
@@ -75,10 +75,10 @@ func addItem(set *portSet, item string) error {
 	if lo, hi, ok := strings.Cut(item, "-"); ok && (lo == "" || hi == "" || isDigits(lo) || isDigits(hi)) {
 		return addRange(set, item, lo, hi)
 	}
-	port, err := session.LookupPort(item)
+	port, err := dial.LookupPort(item)
 	if err != nil {
 		if strings.Contains(item, "-") {
-			return &session.ArgError{Arg: item, What: "port", Reason: "not a range of two numbers (FROM-TO) or a known service name"}
+			return &dial.ArgError{Arg: item, What: "port", Reason: "not a range of two numbers (FROM-TO) or a known service name"}
 		}
 		return err
 	}
@@ -89,7 +89,7 @@ func addItem(set *portSet, item string) error {
 // addRange adds FROM-TO, both numbers 1-65535, FROM not above TO.
 func addRange(set *portSet, item, lo, hi string) error {
 	bad := func(reason string) error {
-		return &session.ArgError{Arg: item, What: "port range", Reason: reason}
+		return &dial.ArgError{Arg: item, What: "port range", Reason: reason}
 	}
 	switch {
 	case lo == "":

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 func TestParsePorts(t *testing.T) {
@@ -81,9 +81,9 @@ func TestParsePortsErrors(t *testing.T) {
 			t.Errorf("ParsePorts(%q): no error, want %q", tt.args, tt.want)
 			continue
 		}
-		var arg *session.ArgError
+		var arg *dial.ArgError
 		if !errors.As(err, &arg) {
-			t.Errorf("ParsePorts(%q): %T, want *session.ArgError (a usage error)", tt.args, err)
+			t.Errorf("ParsePorts(%q): %T, want *dial.ArgError (a usage error)", tt.args, err)
 		}
 		if err.Error() != tt.want {
 			t.Errorf("ParsePorts(%q):\n got %q\nwant %q", tt.args, err, tt.want)
@@ -98,9 +98,9 @@ func FuzzParsePorts(f *testing.F) {
 	f.Fuzz(func(t *testing.T, arg string) {
 		ports, err := ParsePorts([]string{arg})
 		if err != nil {
-			var a *session.ArgError
+			var a *dial.ArgError
 			if !errors.As(err, &a) {
-				t.Fatalf("ParsePorts(%q): %T %v, want *session.ArgError", arg, err, err)
+				t.Fatalf("ParsePorts(%q): %T %v, want *dial.ArgError", arg, err, err)
 			}
 			if strings.ContainsRune(err.Error(), '\n') {
 				t.Fatalf("ParsePorts(%q): message spans lines: %q", arg, err)

@@ -15,7 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // State is what a probe learned about one port.
@@ -97,7 +97,7 @@ type Summary struct {
 	Lowered     bool
 	// Failed lists the addresses that could not be scanned at all (no
 	// route, no such address family), with the error of their first try.
-	Failed []*session.ConnectError
+	Failed []*dial.ConnectError
 	udp    bool
 }
 
@@ -140,14 +140,14 @@ type prober interface {
 func Scan(ctx context.Context, ips []netip.Addr, ports []uint16, out io.Writer, opt Options) (Summary, error) {
 	opt.setDefaults()
 	if err := startPoller(); err != nil {
-		return Summary{}, fmt.Errorf("out of file descriptors before the scan began: %s", session.Strerror(err))
+		return Summary{}, fmt.Errorf("out of file descriptors before the scan began: %s", dial.Strerror(err))
 	}
 	s := &scanner{
 		opt:   opt,
 		ips:   ips,
 		ports: ports,
 		slots: make([]slot, len(ips)*len(ports)),
-		dead:  make([]atomic.Pointer[session.ConnectError], len(ips)),
+		dead:  make([]atomic.Pointer[dial.ConnectError], len(ips)),
 	}
 	start := time.Now()
 	workers := min(opt.Concurrency, len(s.slots))
@@ -217,8 +217,8 @@ type scanner struct {
 	running int          // workers not yet stopped
 	gaveUp  int          // workers stopped by the file-descriptor limit
 
-	dead   []atomic.Pointer[session.ConnectError] // per address: why it cannot be scanned
-	cancel context.CancelCauseFunc                // ends the scan early on a fatal error
+	dead   []atomic.Pointer[dial.ConnectError] // per address: why it cannot be scanned
+	cancel context.CancelCauseFunc             // ends the scan early on a fatal error
 }
 
 func (s *scanner) newProber() prober {
@@ -315,13 +315,13 @@ func (s *scanner) work(ctx context.Context, p prober) {
 				return
 			}
 			if try == outOfFilesTries {
-				s.cancel(fmt.Errorf("out of file descriptors even for one connection at a time: %s", session.Strerror(o.err)))
+				s.cancel(fmt.Errorf("out of file descriptors even for one connection at a time: %s", dial.Strerror(o.err)))
 				return
 			}
 			time.Sleep(10 * time.Millisecond)
 		}
 		if state == addressFailed {
-			s.dead[ipIndex].CompareAndSwap(nil, &session.ConnectError{IP: ip.AsSlice(), Port: int(port), Network: s.opt.Network, Err: o.err})
+			s.dead[ipIndex].CompareAndSwap(nil, &dial.ConnectError{IP: ip.AsSlice(), Port: int(port), Network: s.opt.Network, Err: o.err})
 			s.finish(i, slot{err: o.err})
 			continue
 		}

@@ -262,28 +262,6 @@ func TestScanBanner(t *testing.T) {
 	}
 }
 
-func TestAppendEscaped(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"plain text", "plain text"},
-		{"tab\there", `tab\there`},
-		{"cr\rlf\n", `cr\rlf\n`},
-		{"\x1b[2J\x1b]0;title\x07", `\x1b[2J\x1b]0;title\x07`},
-		{"nul\x00del\x7f", `nul\x00del\x7f`},
-		{"back\\slash", `back\\slash`},
-		{"\xff\xfe\xc3", `\xff\xfe\xc3`},
-		{"caf\xc3\xa9 日本 ✓", "café 日本 ✓"},
-		{"\u0085 c1 \u009b", `\u0085 c1 \u009b`},
-		{"rtl \u202e override, zero\u200bwidth", `rtl \u202e override, zero\u200bwidth`},
-		{"\U000e0041 tag", `\U000e0041 tag`},
-		{"", ""},
-	}
-	for _, tt := range tests {
-		if got := string(AppendEscaped(nil, []byte(tt.in))); got != tt.want {
-			t.Errorf("AppendEscaped(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestScanJSON(t *testing.T) {
 	open := serve(t, "127.0.0.1:0", greeter("hello\x1b\r\n"))
 	closed := closedPorts(t, 1)[0]

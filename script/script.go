@@ -28,7 +28,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // DefaultTimeout is how long an expect waits until a timeout command or
@@ -117,7 +117,7 @@ func parseLine(text string) (step, error) {
 		if arg == "" {
 			return step{}, errors.New(`sendraw needs text: sendraw TEXT (escapes: \r \n \t \e \0 \xNN \\)`)
 		}
-		data, err := session.Unescape(arg)
+		data, err := quote.Unescape(arg)
 		if err != nil {
 			return step{}, err
 		}
@@ -184,7 +184,7 @@ func (e *MismatchError) Error() string {
 		fmt.Fprintf(&b, "got nothing in %v", e.Timeout)
 		return b.String()
 	}
-	fmt.Fprintf(&b, "got %q", shorten(e.Got[0]))
+	fmt.Fprintf(&b, "got %s", quote.Quote(shorten(e.Got[0])))
 	switch more := len(e.Got) - 1; more {
 	case 0:
 	case 1:
@@ -260,7 +260,7 @@ func (s *Script) Run(conn net.Conn, out io.Writer) error {
 			if err != nil {
 				return &StepError{File: s.Name, Line: st.line, Op: "expect", Err: err}
 			}
-			s.trace(st.line, "< %q matches /%s/", line, st.re)
+			s.trace(st.line, "< %s matches /%s/", quote.Quote(line), st.re)
 		}
 	}
 	return nil

@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // escapeCommand is one command of the rawtalk> prompt (telnet's telnet>).
@@ -118,4 +118,4 @@ func EOLName(eol []byte) string {
 func ParseEOL(name string) ([]byte, error) { return parseEOL(name) }
 
 // parseSendText turns send's argument into bytes.
-func parseSendText(s string) ([]byte, error) { return session.Unescape(s) }
+func parseSendText(s string) ([]byte, error) { return quote.Unescape(s) }

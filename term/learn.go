@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/transcript"
 )
 
 // logCommand is the escape prompt's log: "log FILE" starts a transcript
@@ -38,7 +38,7 @@ func (s *Session) logCommand(arg string) {
 		return
 	}
 	path := expandHome(arg)
-	f, err := session.OpenLog(path)
+	f, err := transcript.OpenLog(path)
 	if err != nil {
 		s.notef("?Cannot write a transcript there: %v", err)
 		return

@@ -7,7 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/secure"
 )
 
 // escapePrompt is telnet's "telnet> ", under rawtalk's name.
@@ -136,7 +137,7 @@ func (s *Session) statusLines() []string {
 		display = "raw"
 	}
 	lines := []string{
-		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, session.AddrWords(s.conn.RemoteAddr()), session.AddrWords(s.conn.LocalAddr())),
+		fmt.Sprintf("Connected to %s (%s) from %s", s.opt.Peer, dial.AddrWords(s.conn.RemoteAddr()), dial.AddrWords(s.conn.LocalAddr())),
 		fmt.Sprintf("Connected for %.1f s; %d bytes sent, %d bytes received", time.Since(s.start).Seconds(), s.snd.sent.Load(), s.received.Load()),
 		fmt.Sprintf("Line ending: %s; mode: %s; display: %s", EOLName(s.eol), mode, display),
 		fmt.Sprintf("Window: %d columns", s.editorWidth.Load()),
@@ -168,7 +169,7 @@ func (s *Session) startTLS(serverName string) {
 	lines, err := s.opt.StartTLS(serverName)
 	if err != nil {
 		s.notef("rawtalk: %v", err)
-		var tlsErr *session.TLSError
+		var tlsErr *secure.TLSError
 		if errors.As(err, &tlsErr) && tlsErr.Hint != "" {
 			s.notef("rawtalk: hint: %s", tlsErr.Hint)
 		}

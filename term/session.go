@@ -24,7 +24,8 @@ import (
 	"github.com/mattn/go-runewidth"
 	"golang.org/x/sys/unix"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/transcript"
 )
 
 // Options configure an interactive session.
@@ -56,7 +57,7 @@ type Options struct {
 	// prompt's hex command.
 	View *View
 	// Transcript, if set, takes the escape prompt's log command.
-	Transcript *session.Transcript
+	Transcript *transcript.Transcript
 	// Proto names the protocol whose commands Tab completes (Protocols);
 	// "" completes nothing but the escape prompt's commands.
 	Proto string
@@ -848,7 +849,7 @@ type LostError struct {
 }
 
 func (e *LostError) Error() string {
-	return fmt.Sprintf("connection to %s lost: %s", session.AddrWords(e.Peer), session.Strerror(e.Err))
+	return fmt.Sprintf("connection to %s lost: %s", dial.AddrWords(e.Peer), dial.Strerror(e.Err))
 }
 func (e *LostError) Unwrap() error { return e.Err }
 

@@ -7,7 +7,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/rawtalk/rawtalk/session"
+	"github.com/rawtalk/rawtalk/session/pump"
 )
 
 // View is how a learner sees the conversation: the server's text as it
@@ -83,7 +83,7 @@ func (v *View) SetHex(on bool) {
 // Conn wraps the connection the session writes to, so the view knows
 // when something was sent (--timestamps) and what (the sent dump).
 func (v *View) Conn(c net.Conn) net.Conn {
-	return session.Layer(&viewConn{Conn: c, v: v}, c, func() error {
+	return pump.Layer(&viewConn{Conn: c, v: v}, c, func() error {
 		return c.(interface{ CloseWrite() error }).CloseWrite()
 	})
 }

@@ -1,0 +1,287 @@
+package dial
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+)
+
+// Dialer reaches a Target by trying each of its addresses in turn, the way
+// telnet does, and tells its caller about every try so that -v and
+// telnet's "Trying ..." lines can be printed by the one file that owns stderr.
+type Dialer struct {
+	// Family is "tcp" for any, "tcp4" (-4) or "tcp6" (-6); "udp", "udp4"
+	// or "udp6" with -u.
+	Family string
+	// Timeout bounds each connect (-w); zero leaves it to the kernel.
+	Timeout time.Duration
+	// NumericOnly (-n) refuses to look names up.
+	NumericOnly bool
+	// Resolver looks names up; nil means the system's.
+	Resolver *net.Resolver
+	// OnTry, if set, is called before each address is tried.
+	OnTry func(ip net.IP)
+	// OnFail, if set, is called when one address fails and another is left.
+	OnFail func(err *ConnectError)
+	// Source (-s) is the local address to send from; nil lets the kernel
+	// choose. Only target addresses of its family are tried.
+	Source net.IP
+	// SourcePort (-p without -l) is the local port to send from; zero lets
+	// the kernel choose.
+	SourcePort int
+	// Proxy, if set, reaches the target through a proxy server (-x,
+	// --proxy); Source, SourcePort and Timeout then apply to the proxy.
+	Proxy *Proxy
+}
+
+// ConnectError is one failed connect to one address.
+type ConnectError struct {
+	IP      net.IP
+	Port    int
+	Network string // "tcp" or "udp", as nc prints it
+	Err     error
+}
+
+func (e *ConnectError) Error() string {
+	return fmt.Sprintf("connect to %s port %d (%s) failed: %s", e.IP, e.Port, e.Network, Strerror(e.Err))
+}
+
+func (e *ConnectError) Unwrap() error { return e.Err }
+
+// Refused, TimedOut and Unreachable classify the failure for hints.
+func (e *ConnectError) Refused() bool { return errors.Is(e.Err, syscall.ECONNREFUSED) }
+
+func (e *ConnectError) TimedOut() bool {
+	return errors.Is(e.Err, syscall.ETIMEDOUT) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
+		errors.Is(e.Err, context.DeadlineExceeded)
+}
+
+func (e *ConnectError) Unreachable() bool {
+	return errors.Is(e.Err, syscall.ENETUNREACH) || errors.Is(e.Err, syscall.EHOSTUNREACH) ||
+		errors.Is(e.Err, syscall.EADDRNOTAVAIL)
+}
+
+// HostError is a name that could not be turned into an address.
+type HostError struct {
+	Host   string
+	Reason string // "unknown host", "has no IPv6 address", or the resolver's words
+}
+
+func (e *HostError) Error() string {
+	if e.Reason == "unknown host" {
+		return "unknown host " + e.Host
+	}
+	return fmt.Sprintf("%s: %s", e.Host, e.Reason)
+}
+
+// Resolve returns the addresses to try for host, in the order to try them.
+func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
+	family := d.family()
+	if ip := net.ParseIP(strings.TrimSuffix(strings.SplitN(host, "%", 2)[0], ".")); ip != nil {
+		if !familyAllows(family, ip) {
+			return nil, &HostError{Host: host, Reason: "is not an " + familyName(family) + " address"}
+		}
+		return []net.IP{ip}, nil
+	}
+	if d.NumericOnly {
+		return nil, &ArgError{Arg: host, What: "host", Reason: "-n forbids name lookups; give an IP address"}
+	}
+	r := d.Resolver
+	if r == nil {
+		r = net.DefaultResolver
+	}
+	addrs, err := r.LookupIPAddr(ctx, host)
+	if err != nil {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
+			return nil, &HostError{Host: host, Reason: "unknown host"}
+		}
+		if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
+			return nil, &HostError{Host: host, Reason: "name lookup timed out"}
+		}
+		return nil, &HostError{Host: host, Reason: "unknown host"}
+	}
+	var ips []net.IP
+	for _, a := range addrs {
+		if familyAllows(family, a.IP) {
+			ips = append(ips, a.IP)
+		}
+	}
+	if len(ips) == 0 {
+		return nil, &HostError{Host: host, Reason: "has no " + familyName(family) + " address"}
+	}
+	return ips, nil
+}
+
+// Dial connects to t, trying each address until one answers, directly or
+// through d.Proxy. The error is a *HostError, an *ArgError, a *SourceError,
+// a *ProxyError, or the last address's *ConnectError.
+func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
+	if d.Proxy != nil {
+		return d.dialProxy(ctx, t)
+	}
+	return d.dialDirect(ctx, t)
+}
+
+func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
+	ips, err := d.Resolve(ctx, t.Host)
+	if err != nil {
+		return nil, err
+	}
+	family := d.family()
+	network := strings.TrimRight(family, "46")
+	var last *ConnectError
+	for i, ip := range ips {
+		if d.OnTry != nil {
+			d.OnTry(ip)
+		}
+		nd := net.Dialer{Timeout: d.Timeout, LocalAddr: d.localAddr(network)}
+		if d.SourcePort != 0 && network == "tcp" {
+			// A port left in TIME_WAIT by the last run may be bound again,
+			// so `-p 40000` works twice in a row.
+			nd.Control = reuseAddr
+		}
+		addr := net.JoinHostPort(ip.String(), fmt.Sprint(t.Port))
+		conn, err := nd.DialContext(ctx, family, addr)
+		if err == nil {
+			if network == "udp" {
+				return newUDPConn(conn.(*net.UDPConn), nil, nil), nil
+			}
+			return conn, nil
+		}
+		if isBindError(err) {
+			return nil, &SourceError{IP: d.Source, Port: d.SourcePort, Err: SystemError(err)}
+		}
+		last = &ConnectError{IP: ip, Port: t.Port, Network: network, Err: SystemError(err)}
+		if i < len(ips)-1 && d.OnFail != nil {
+			d.OnFail(last)
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	return nil, last
+}
+
+// family is the network to dial, narrowed to the source address's family
+// when -s gives one.
+func (d *Dialer) family() string {
+	family := d.Family
+	if family == "" {
+		family = "tcp"
+	}
+	if d.Source != nil && !strings.HasSuffix(family, "4") && !strings.HasSuffix(family, "6") {
+		if d.Source.To4() != nil {
+			return family + "4"
+		}
+		return family + "6"
+	}
+	return family
+}
+
+// localAddr is the address to bind before connecting, or nil.
+func (d *Dialer) localAddr(network string) net.Addr {
+	if d.Source == nil && d.SourcePort == 0 {
+		return nil
+	}
+	if network == "udp" {
+		return &net.UDPAddr{IP: d.Source, Port: d.SourcePort}
+	}
+	return &net.TCPAddr{IP: d.Source, Port: d.SourcePort}
+}
+
+// SourceError is a local address or port (-s, -p) that could not be bound.
+type SourceError struct {
+	IP   net.IP // nil when only a port was asked for
+	Port int    // zero when only an address was asked for
+	Err  error
+}
+
+func (e *SourceError) Error() string {
+	var what string
+	switch {
+	case e.IP != nil && e.Port != 0:
+		what = fmt.Sprintf("source address %s port %d", e.IP, e.Port)
+	case e.IP != nil:
+		what = "source address " + e.IP.String()
+	default:
+		what = fmt.Sprintf("source port %d", e.Port)
+	}
+	return fmt.Sprintf("cannot send from %s: %s", what, Strerror(e.Err))
+}
+
+func (e *SourceError) Unwrap() error { return e.Err }
+
+// isBindError tells a failure to take the local address from a failure to
+// reach the peer: Go reports both as a dial error.
+func isBindError(err error) bool {
+	var sys *os.SyscallError
+	return errors.As(err, &sys) && sys.Syscall == "bind"
+}
+
+func reuseAddr(network, address string, c syscall.RawConn) error {
+	var serr error
+	err := c.Control(func(fd uintptr) {
+		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+	})
+	if err != nil {
+		return err
+	}
+	return serr
+}
+
+func familyAllows(family string, ip net.IP) bool {
+	switch family {
+	case "tcp4", "udp4":
+		return ip.To4() != nil
+	case "tcp6", "udp6":
+		return ip.To4() == nil
+	}
+	return true
+}
+
+func familyName(family string) string {
+	if strings.HasSuffix(family, "6") {
+		return "IPv6"
+	}
+	return "IPv4"
+}
+
+// SystemError keeps the system error under a failed dial, read or write
+// and drops Go's "dial tcp ...:" prefix, which would repeat what rawtalk's
+// own message already says.
+func SystemError(err error) error {
+	var sys *os.SyscallError
+	if errors.As(err, &sys) {
+		return sys.Err
+	}
+	var op *net.OpError
+	if errors.As(err, &op) {
+		if op.Timeout() {
+			return syscall.ETIMEDOUT
+		}
+		return op.Err
+	}
+	return err
+}
+
+// Strerror is a system error as C programs print it ("Connection refused"),
+// so rawtalk's messages read like nc's and telnet's.
+func Strerror(err error) string {
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		s := errno.Error()
+		if s != "" {
+			return strings.ToUpper(s[:1]) + s[1:]
+		}
+	}
+	if errors.Is(err, os.ErrDeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return "Connection timed out"
+	}
+	return err.Error()
+}
