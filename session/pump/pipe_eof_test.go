@@ -1,4 +1,4 @@
-package session
+package pump
 
 import (
 	"bufio"
@@ -52,7 +52,7 @@ func serveAbortingOnFIN(t *testing.T, server net.Conn, size int) <-chan int {
 // came back.
 func pipeRequest(t *testing.T, opt PipeOptions, size int) (got int64, sent int) {
 	ln := listenLoopback(t)
-	client, server := dial(t, ln)
+	client, server := connectedPair(t, ln)
 	serverSent := serveAbortingOnFIN(t, server, size)
 	inR, inW, _ := os.Pipe()
 	inW.WriteString("GET /big HTTP/1.0\r\n")
