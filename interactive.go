@@ -28,7 +28,6 @@ func talk(o *options, conn net.Conn, target dial.Target, stdin *os.File, stdout 
 		RawOutput:   o.rawOutput,
 		Peer:        target.Host,
 		Banner:      "Escape character is '^]'.",
-		PanicOn:     os.Getenv("RAWTALK_TEST_PANIC"),
 	}
 	telnetMode := o.telnet.on(target.Port)
 	if _, isTLS := conn.(*tls.Conn); isTLS || !telnetMode {

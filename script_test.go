@@ -20,11 +20,17 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/rawtalk/rawtalk/internal/tlstest"
+	"github.com/rawtalk/rawtalk/term"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"rawtalk":        func() { os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr)) },
+		"rawtalk": func() {
+			// The test-only panic hook, which rawtalk itself never sets:
+			// interactive_test.go asks for it through the environment.
+			term.TestPanicAt = os.Getenv("RAWTALK_TEST_PANIC")
+			os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		},
 		"rawtalk-nofile": rawtalkNofile,
 	})
 }

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 	"unicode"
-
-	"github.com/chzyer/readline"
 )
 
 // vocabulary is what Tab completes for one protocol.
@@ -255,14 +253,6 @@ func (s *Session) vocabularyNow(line []rune, pos int) (vocabulary, bool) {
 	return v, ok
 }
 
-// escapePromptUp reports whether the escape prompt is up: it is what
-// holds server text back.
-func (s *screen) escapePromptUp() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.held
-}
-
 // afterTab spells a word Tab completed the protocol's way: "geT" (from
 // "ge" and Tab) becomes "GET", since HTTP methods are case-sensitive.
 // It runs as the editor's listener, after readline has completed.
@@ -277,25 +267,4 @@ func (s *Session) afterTab(line []rune, pos int) ([]rune, int, bool) {
 	}
 	out := append(append(append([]rune(nil), line[:from]...), []rune(spelled)...), line[pos:]...)
 	return out, from + len([]rune(spelled)), true
-}
-
-// leaveEditorModes ends readline's completion and history-search modes
-// before a key the session gives a meaning of its own. In those modes
-// readline takes Ctrl-C (which also stands for Ctrl-], the session's end
-// and a mode change) and the paste marker as "leave the mode", so the
-// session would not hear them: the end would wait for a keypress, and the
-// Ctrl-C recorded for the filter would discard the next line sent.
-func (s *Session) leaveEditorModes(r rune) {
-	op := s.rl.Operation
-	switch r {
-	case readline.CharInterrupt: // Ctrl-C, Ctrl-], the end, a mode change
-		if op.IsSearchMode() {
-			op.ExitSearchMode(false)
-		}
-		fallthrough
-	case runePaste: // (a paste is ignored in search mode)
-		if op.IsInCompleteMode() {
-			op.ExitCompleteMode(false)
-		}
-	}
 }

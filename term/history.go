@@ -41,6 +41,58 @@ func prepareHistoryFile(path string) error {
 	return nil
 }
 
+// editorHistoryFile is the history file the editor may use: the one the
+// options name, made private first, or "" (history in memory, with one
+// warning) when it cannot be.
+func (s *Session) editorHistoryFile() string {
+	if s.opt.HistoryFile == "" {
+		return ""
+	}
+	if err := prepareHistoryFile(s.opt.HistoryFile); err != nil {
+		s.warnHistory(err)
+		return ""
+	}
+	return s.opt.HistoryFile
+}
+
+// remember adds a sent line to the history, unless it carries a secret.
+//
+// readline's history is not safe to touch from two goroutines, and its
+// editor goroutine updates it on every key, even between Readline calls;
+// so the line waits in toRemember for the filter, on that goroutine, to
+// save it before the next key.
+func (s *Session) remember(line string) {
+	if strings.TrimSpace(line) == "" || s.secrets.secret(line) {
+		return
+	}
+	s.mu.Lock()
+	s.toRemember = append(s.toRemember, line)
+	s.mu.Unlock()
+}
+
+// saveHistory saves the lines remember queued. It runs on the editor's
+// goroutine, or after the editor has stopped.
+func (s *Session) saveHistory() {
+	s.mu.Lock()
+	lines := s.toRemember
+	s.toRemember = nil
+	s.mu.Unlock()
+	for _, line := range lines {
+		if err := s.ed.SaveHistory(line); err != nil {
+			s.warnHistory(err)
+		}
+	}
+}
+
+// warnHistory says once that the history file cannot be written. It may
+// run on the editor's goroutine, so it goes through the screen.
+func (s *Session) warnHistory(err error) {
+	if s.warned.Swap(true) {
+		return
+	}
+	s.Note(fmt.Sprintf("rawtalk: warning: history will not be saved: %v", err))
+}
+
 // secretFilter decides which typed lines are kept out of the history file
 // because they carry a credential: POP3 and FTP PASS, SMTP and Redis AUTH
 // with its payload lines, IMAP LOGIN and AUTHENTICATE, Redis requirepass.

@@ -20,14 +20,14 @@ func (s *Session) escape() (done bool, err error) {
 	s.scr.hold()
 	defer func() {
 		if !done {
-			s.rl.SetPrompt(s.scr.prompt())
+			s.ed.SetPrompt(s.scr.prompt())
 			s.scr.release()
 		}
 	}()
 	for {
 		s.routeKeysTo(false)
-		s.rl.SetPrompt(escapePrompt)
-		line, rerr := s.rl.Readline()
+		s.ed.SetPrompt(escapePrompt)
+		line, rerr := s.ed.Readline()
 		why := s.why.Swap(whyNone)
 		s.markKey(escapePrompt, line, why)
 		switch why {

@@ -2,8 +2,11 @@ package term
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"sync"
+
+	"github.com/mattn/go-runewidth"
 )
 
 // screen is where the server's bytes meet the line being typed. In line
@@ -279,4 +282,57 @@ func (s *screen) drainAll() {
 	}
 	s.closed = true
 	s.cond.Broadcast()
+}
+
+// escapePromptUp reports whether the escape prompt is up: it is what
+// holds server text back.
+func (s *screen) escapePromptUp() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.held
+}
+
+// midRowLocked reports whether text appended to queue would continue a
+// row the server left unfinished.
+func (s *screen) midRowLocked(queue []byte) bool {
+	if len(queue) > 0 {
+		return queue[len(queue)-1] != '\n'
+	}
+	return len(s.partial) > 0
+}
+
+// noteOnOwnRow queues text like note, on a row of its own.
+func (s *screen) noteOnOwnRow(text string) {
+	s.mu.Lock()
+	if s.midRowLocked(s.queue) {
+		text = "\r\n" + text
+	}
+	s.mu.Unlock()
+	s.note(text)
+}
+
+// The session's own words on the screen.
+
+// Note shows one of rawtalk's own lines (telnet's negotiation trace) above
+// the line being typed. Any goroutine may call it.
+func (s *Session) Note(line string) {
+	s.scr.note(line + "\r\n")
+}
+
+// notef writes one of rawtalk's own lines. It is called only while no
+// editor is reading, so the cursor is at the start of an empty row.
+func (s *Session) notef(format string, args ...any) {
+	s.scr.writeLine(fmt.Sprintf(format, args...))
+}
+
+// markKey shows the key that ended the line just left, ^C or ^], at its
+// end, as a terminal's echo would have: the editor has already moved to the
+// next row, so this goes back up to the end of the line and returns.
+func (s *Session) markKey(prompt, line string, why int32) {
+	mark := map[int32]string{whyCtrlC: "^C", whyEscape: "^]"}[why]
+	if mark == "" {
+		return
+	}
+	col := runewidth.StringWidth(prompt+line) % s.tty.width()
+	s.scr.writeLine(fmt.Sprintf("\x1b[A\x1b[%dG%s", col+1, mark))
 }

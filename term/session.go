@@ -1,28 +1,16 @@
-// Package term is the person at the keyboard: the line editor, the screen
-// that shows the server's text without garbling the line being typed, safe
-// display of hostile bytes, the escape prompt, character mode, and the
-// promise that the terminal is restored on every way out.
 package term
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"os"
 	"os/signal"
-	"slices"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
-	"unicode/utf8"
-
-	"github.com/chzyer/readline"
-	"github.com/mattn/go-runewidth"
-	"golang.org/x/sys/unix"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/transcript"
@@ -49,9 +37,6 @@ type Options struct {
 	// Banner is printed once the terminal is ready for keys, so that
 	// nothing typed after it is echoed by the kernel or lost.
 	Banner string
-	// PanicOn makes the named place panic, to test that the terminal is
-	// restored: "render" or "key".
-	PanicOn string
 	// View, if set, shows the conversation as a hex dump, with visible
 	// line endings or with timestamps (view.go), and takes the escape
 	// prompt's hex command.
@@ -94,24 +79,6 @@ type SignalError struct{ Signal os.Signal }
 
 func (e *SignalError) Error() string { return "ended by signal " + e.Signal.String() }
 
-// Sentinel runes: Unicode noncharacters, which no keyboard or paste sends,
-// written into the editor's input to make it act on its own goroutine, the
-// only one that may redraw the input line.
-const (
-	runeDraw   = '\uFDD0' // draw the server text queued on the screen
-	runeResize = '\uFDD2' // the window changed size
-	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
-)
-
-// Why the editor returned, set on its goroutine by the filter.
-const (
-	whyNone int32 = iota
-	whyCtrlC
-	whyEscape
-	whyEnd
-	whyMode
-)
-
 // How the session ended.
 const (
 	endNone = iota
@@ -121,56 +88,68 @@ const (
 	endTerminal
 )
 
-const ctrlBracket = 0x1d // Ctrl-], the escape key
-
-// Session is one interactive conversation with a server.
+// Session is one interactive conversation with a server. Its goroutines
+// are the server reader (readServer), the keyboard reader (readKeys), the
+// sender, the signal watcher, the line editor's own (which runs filter and
+// onChange, and alone may redraw the input row), and Run's, which drives
+// the editor (loop, charLoop, escape). Each field says who may touch it.
 type Session struct {
-	conn  net.Conn
-	term  Terminal
-	opt   Options
-	tty   *ttyState
-	scr   *screen
-	snd   *sender
-	rl    *readline.Instance
-	in    *inbox
-	start time.Time
+	// Set before Run starts its goroutines, then only read.
+	conn  net.Conn  // the connection, with the protocol layers under it
+	term  Terminal  // the user's terminal: keys in, screen out
+	opt   Options   // what the command line asked for
+	tty   *ttyState // raw mode, restored once from every way out
+	scr   *screen   // server text and rawtalk's lines, drawn around the typed line
+	snd   *sender   // the user's bytes to the server, on their own goroutine
+	ed    *editor   // the line editor (editor.go), driven by Run's goroutine
+	in    *inbox    // the editor's stdin: keys and sentinel runes, in order
+	start time.Time // when Run began, for status and Counts
+	// resize is readline's reaction to a new width, set by the editor at
+	// start and called by filter on the editor's goroutine.
+	resize func()
 
-	received atomic.Int64 // bytes from the server
-	why      atomic.Int32 // why Readline returned (whyNone...)
-	closing  atomic.Bool  // the editor is being stopped: ignore its keys
-	// editorWidth is the width the editor wraps lines at, for status.
-	editorWidth atomic.Int32
+	received    atomic.Int64 // bytes from the server, for status and Counts
+	why         atomic.Int32 // why Readline returned (whyNone...): filter sets, Run's goroutine takes
+	closing     atomic.Bool  // the editor is being stopped: filter ignores its keys
+	editorWidth atomic.Int32 // the width the editor wraps lines at, for status
+	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
+	warned      atomic.Bool  // the history warning was shown
 
-	mu         sync.Mutex    // guards charMode, wantChar, pastes and interrupts
-	charMode   bool          // keys go to charKeys instead of the editor
-	wantChar   bool          // the mode the server last asked for (telnet)
-	pastes     [][]byte      // pasted text waiting for its runePaste
-	interrupts []int32       // what each Ctrl-C given to the editor stands for
-	pasting    []byte        // the paste being inserted: set by filter, used by onChange
-	redraw     bool          // filter drew server text: onChange redraws the line
-	bigPaste   []byte        // a paste too long for the editor, shown as a placeholder
-	pasteRun   int           // runes just before the cursor that the current paste inserted
-	lastPaste  bool          // the last thing given to the editor was a paste
-	toRemember []string      // sent lines for the history, saved by the filter
-	charKeys   chan []byte   // keystrokes in character mode
+	// mu guards the fields below it up to the next blank line: the mode
+	// keys go to, and what the keyboard goroutine hands the editor's.
+	mu         sync.Mutex
+	charMode   bool     // keys go to charKeys instead of the editor
+	wantChar   bool     // the mode the server last asked for (telnet)
+	pastes     [][]byte // pasted text waiting for its runePaste
+	interrupts []int32  // what each Ctrl-C given to the editor stands for
+	lastPaste  bool     // the last thing given to the editor was a paste
+	toRemember []string // sent lines for the history, saved by the filter
+
+	// Channels between the goroutines.
+	charKeys   chan []byte   // keystrokes in character mode, to charLoop
 	modeChange chan struct{} // poked when the server asks for another mode
-	localEcho  atomic.Bool   // character mode: show typed keys
 
+	// The end, recorded once by end; ended is closed after the other two
+	// are set, so whoever sees it closed may read them.
 	endOnce   sync.Once
 	ended     chan struct{} // closed when the session must end
-	endReason int           // set before ended is closed
+	endReason int           // endServer...
 	endErr    error         // the server's read error, or the signal
 
-	resize func() // readline's reaction to a new width, set at start
+	// Used on the editor's goroutine only (filter, onChange), and by Run's
+	// while no Readline runs.
+	pasting  []byte // the paste being inserted: set by filter, used by onChange
+	redraw   bool   // filter drew server text: onChange redraws the line
+	bigPaste []byte // a paste too long for the editor, shown as a placeholder
+	pasteRun int    // runes just before the cursor that the current paste inserted
 
-	// The fields below are used by Run's goroutine only.
-	eol         []byte
-	secrets     secretFilter
-	ctrlC       bool        // the last key was Ctrl-C on an empty line
-	resume      string      // half-typed text to put back after the escape prompt
-	modeRequest int         // what the escape prompt's mode command asked for
-	mode        bool        // character mode (true) or line mode, apart from the escape prompt
-	warned      atomic.Bool // the history warning was shown
+	// Used by Run's goroutine only.
+	eol         []byte       // what Enter sends after a line (eol command)
+	secrets     secretFilter // which sent lines stay out of the history
+	ctrlC       bool         // the last key was Ctrl-C on an empty line
+	resume      string       // half-typed text to put back after the escape prompt
+	modeRequest int          // what the escape prompt's mode command asked for
+	mode        bool         // character mode (true) or line mode, apart from the escape prompt
 }
 
 // Run holds an interactive session on conn until the server closes, the
@@ -201,12 +180,6 @@ func New(t Terminal, opt Options) *Session {
 		s.eol = []byte("\r\n")
 	}
 	return s
-}
-
-// Note shows one of rawtalk's own lines (telnet's negotiation trace) above
-// the line being typed. Any goroutine may call it.
-func (s *Session) Note(line string) {
-	s.scr.note(line + "\r\n")
 }
 
 // ServerMode is what the server asked for through telnet negotiation:
@@ -240,10 +213,21 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	if err := s.tty.raw(); err != nil {
 		return counts, fmt.Errorf("cannot set up the terminal: %w", err)
 	}
-	if err := s.startEditor(); err != nil {
+	ed, err := newEditor(editorConfig{
+		in:             s.in,
+		out:            s.term.Out,
+		historyFile:    s.editorHistoryFile(), // history.go
+		width:          s.tty.width,
+		onWidthChanged: func(f func()) { s.resize = f },
+		filter:         s.filter,   // keys.go
+		listener:       s.onChange, // paste.go
+		completer:      completer{s},
+	})
+	if err != nil {
 		return counts, err
 	}
-	s.scr.editor = s.rl
+	s.ed = ed
+	s.scr.editor = ed
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
@@ -286,251 +270,13 @@ func (s *Session) guard() {
 	}
 }
 
-func (s *Session) startEditor() error {
-	cfg := &readline.Config{
-		Prompt:                 "",
-		Stdin:                  s.in,
-		Stdout:                 s.term.Out,
-		Stderr:                 s.term.Out,
-		HistoryFile:            "",
-		HistoryLimit:           1000,
-		DisableAutoSaveHistory: true,
-		HistorySearchFold:      true,
-		InterruptPrompt:        "\n", // none: markKey shows ^C or ^] (the config is not ours to change while it runs)
-		EOFPrompt:              "^D",
-		FuncIsTerminal:         func() bool { return true },
-		FuncMakeRaw:            func() error { return nil }, // raw for the whole session
-		FuncExitRaw:            func() error { return nil },
-		FuncGetWidth:           s.tty.width,
-		FuncOnWidthChanged:     func(f func()) { s.resize = f },
-		FuncFilterInputRune:    s.filter,
-		AutoComplete:           completer{s},
-		Listener:               readline.FuncListener(s.onChange),
-		Painter:                cursorPainter{},
-		ForceUseInteractive:    true,
-	}
-	if s.opt.HistoryFile != "" {
-		if err := prepareHistoryFile(s.opt.HistoryFile); err != nil {
-			s.warnHistory(err)
-		} else {
-			cfg.HistoryFile = s.opt.HistoryFile
-		}
-	}
-	rl, err := readline.NewEx(cfg)
-	if err != nil {
-		return fmt.Errorf("cannot start the line editor: %w", err)
-	}
-	if cfg.HistoryFile != "" {
-		// readline rewrites a history file longer than its limit as a new
-		// file, readable by all: make it private again.
-		os.Chmod(cfg.HistoryFile, 0o600)
-	}
-	s.rl = rl
-	return nil
-}
-
-// closeEditor stops the line editor's goroutines. readline's own Close
-// leaves one blocked for good (it queues an EOF that its loop then cannot
-// send), so the editor is first given the end of its input and a last
-// Readline to take the EOF, and closed only then.
+// closeEditor stops the line editor, while no Readline runs, without
+// waiting for a key: the filter lets the end of its input through.
 func (s *Session) closeEditor() {
 	s.closing.Store(true)
-	s.rl.SetPrompt("")
-	s.in.Close()
-	for range 4 {
-		if _, err := s.rl.Operation.String(); errors.Is(err, io.EOF) {
-			break
-		}
-	}
-	s.saveHistory()
-	s.rl.Close()
-}
-
-// filter sees every key before the editor acts on it, on the editor's
-// goroutine. It draws server text (so drawing never races the editor's own
-// redraws), turns Ctrl-] into a return from Readline, and suspends on Ctrl-Z.
-func (s *Session) filter(r rune) (rune, bool) {
-	defer s.guard()
-	if s.closing.Load() {
-		if r == 0 {
-			return 0, true // the end of the editor's input: let it stop
-		}
-		return 0, false
-	}
-	s.saveHistory()
-	s.scr.render()
-	s.leaveEditorModes(r) // complete.go
-	if s.opt.PanicOn == "render" && r == runeDraw {
-		panic("rawtalk: panic requested by test hook")
-	}
-	switch r {
-	case runeDraw, runeResize:
-		if r == runeResize && s.resize != nil {
-			s.resize()
-			s.editorWidth.Store(int32(s.tty.width()))
-		}
-		if s.rl.Operation.IsSearchMode() {
-			return 0, false
-		}
-		// Not (0, false): that makes readline read on, ahead of the next
-		// Readline. Ctrl-G does nothing but reach onChange, which redraws.
-		s.redraw = true
-		return readline.CharBell, true
-	case runePaste:
-		if s.rl.Operation.IsSearchMode() {
-			return 0, false
-		}
-		s.mu.Lock()
-		if len(s.pastes) > 0 {
-			s.pasting, s.pastes = s.pastes[0], s.pastes[1:]
-		}
-		s.mu.Unlock()
-		// Ctrl-G does nothing in the editor but still reaches onChange,
-		// which inserts the text with a single redraw.
-		return readline.CharBell, true
-	case readline.CharInterrupt: // Ctrl-C, or Ctrl-], the end, a mode change in disguise
-		why := whyCtrlC
-		s.mu.Lock()
-		if len(s.interrupts) > 0 {
-			why, s.interrupts = s.interrupts[0], s.interrupts[1:]
-		}
-		s.mu.Unlock()
-		if why == whyMode && s.wantCharMode() == s.isCharMode() {
-			return 0, false // already there
-		}
-		s.why.Store(why)
-		return r, true
-	case readline.CharCtrlZ:
-		s.suspend()
-		return 0, false
-	}
-	return r, true
-}
-
-// onChange inserts pasted text at the cursor, so a paste costs one redraw
-// instead of one per character. It runs on the editor's goroutine right
-// after filter, except for one call from Readline itself with key 0.
-//
-// A paste that would make the line longer than maxEditLine is kept aside
-// and shown as one placeholder ("[1048576 pasted bytes]"), which Enter
-// replaces with the bytes: the editor redraws the whole line on every
-// change, so a megabyte in it would cost a megabyte per keystroke.
-func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
-	if key == 0 {
-		return nil, 0, false // Readline's own call, on another goroutine
-	}
-	if key != readline.CharBell {
-		s.pasteRun = 0
-		if key == readline.CharTab {
-			return s.afterTab(line, pos) // complete.go
-		}
-		return nil, 0, false
-	}
-	if s.redraw {
-		s.redraw = false
-		return line, pos, true // the same line, drawn again under the new text
-	}
-	if s.pasting == nil {
-		return nil, 0, false
-	}
-	text := s.pasting
-	s.pasting = nil
-	pos = min(pos, len(line))
-	var paste []rune
-	switch {
-	case s.bigPaste != nil:
-		old := []rune(s.bigPasteMark())
-		s.bigPaste = append(s.bigPaste, text...)
-		mark := []rune(s.bigPasteMark())
-		if i := runesIndex(line, old); i >= 0 {
-			out := append(append(append([]rune(nil), line[:i]...), mark...), line[i+len(old):]...)
-			if pos >= i+len(old) {
-				pos += len(mark) - len(old)
-			}
-			return out, pos, true
-		}
-		paste = mark
-	case len(line)+len(text) > maxEditLine:
-		// The part of this paste already in the line goes aside too, so
-		// the line left to redraw is short.
-		run := min(s.pasteRun, pos)
-		s.bigPaste = append([]byte(string(line[pos-run:pos])), text...)
-		line = append(append([]rune(nil), line[:pos-run]...), line[pos:]...)
-		pos -= run
-		paste = []rune(s.bigPasteMark())
-	default:
-		paste = []rune(string(text))
-		s.pasteRun += len(paste)
-	}
-	out := make([]rune, 0, len(line)+len(paste))
-	out = append(append(append(out, line[:pos]...), paste...), line[pos:]...)
-	return out, pos + len(paste), true
-}
-
-// maxEditLine is the longest line the editor holds as text.
-const maxEditLine = 4 << 10
-
-// bigPasteMark is the placeholder for the paste kept aside, or "".
-func (s *Session) bigPasteMark() string {
-	if s.bigPaste == nil {
-		return ""
-	}
-	return fmt.Sprintf("[%d pasted bytes]", len(s.bigPaste))
-}
-
-// expandBigPaste puts the paste kept aside back in place of its
-// placeholder, and forgets it.
-func (s *Session) expandBigPaste(line string) string {
-	if s.bigPaste == nil {
-		return line
-	}
-	mark := s.bigPasteMark()
-	big := s.bigPaste
-	s.bigPaste = nil
-	if !strings.Contains(line, mark) {
-		s.notef("rawtalk: the %d pasted bytes were edited out of the line", len(big))
-		return line
-	}
-	return strings.Replace(line, mark, string(big), 1)
-}
-
-func runesIndex(s, sub []rune) int {
-	for i := 0; i+len(sub) <= len(s); i++ {
-		if slices.Equal(s[i:i+len(sub)], sub) {
-			return i
-		}
-	}
-	return -1
-}
-
-// suspend stops rawtalk like Ctrl-Z stops any program, with the terminal
-// restored, and takes up where it was on fg.
-func (s *Session) suspend() {
-	if unix.Getpgrp() == os.Getpid() && os.Getpid() == mustGetsid() {
-		// A session leader has no shell to stop it for: Ctrl-Z would hang.
-		s.rl.Clean()
-		s.notef("rawtalk: no job control here; Ctrl-Z does nothing")
-		return
-	}
-	s.rl.Clean()
-	s.tty.cooked()
-	cont := make(chan os.Signal, 1)
-	signal.Notify(cont, syscall.SIGCONT)
-	unix.Kill(os.Getpid(), syscall.SIGTSTP)
-	select {
-	case <-cont:
-	case <-s.ended:
-	}
-	signal.Stop(cont)
-	s.tty.raw()
-}
-
-func mustGetsid() int {
-	sid, err := unix.Getsid(0)
-	if err != nil {
-		return -1
-	}
-	return sid
+	s.ed.stop()
+	s.saveHistory() // the editor's goroutine is gone: its history is ours
+	s.ed.close()
 }
 
 // readServer is the download loop: server bytes to the screen.
@@ -551,157 +297,8 @@ func (s *Session) readServer() {
 	}
 }
 
-// readKeys is the keyboard loop: keys to the editor, or to the server in
-// character mode.
-func (s *Session) readKeys() {
-	defer s.guard()
-	buf := make([]byte, 4096)
-	for {
-		n, err := s.term.In.Read(buf)
-		if n > 0 {
-			if s.opt.PanicOn == "key" && bytes.IndexByte(buf[:n], '!') >= 0 {
-				panic("rawtalk: panic requested by test hook")
-			}
-			s.routeKeys(append([]byte(nil), buf[:n]...))
-		}
-		if err != nil {
-			select {
-			case <-s.ended: // we stopped it
-			default:
-				s.end(endTerminal, err)
-			}
-			return
-		}
-	}
-}
-
-// routeKeys hands a chunk of keystrokes to whoever reads keys now.
-func (s *Session) routeKeys(p []byte) {
-	s.mu.Lock()
-	if s.charMode {
-		s.mu.Unlock()
-		select {
-		case s.charKeys <- p:
-		case <-s.ended:
-		}
-		return
-	}
-	s.mu.Unlock()
-	s.toEditor(p)
-}
-
-// toEditor gives keys to the line editor. Ctrl-] is handed over as Ctrl-C,
-// remembered as an escape: readline stops reading after Ctrl-C, so keys
-// typed after Ctrl-] wait for the escape prompt instead of landing in the
-// line being left.
-func (s *Session) toEditor(p []byte) {
-	if len(p) == 0 {
-		return
-	}
-	// A NUL (Ctrl-Space, or what the kernel leaves of an EOF typed before
-	// raw mode) would make readline stop reading for good: drop it.
-	p = bytes.ReplaceAll(p, []byte{0}, nil)
-	if len(p) == 0 {
-		return
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var raw []byte
-	flushRaw := func() {
-		if len(raw) > 0 {
-			s.in.write(raw) // under s.mu: interrupts stay in the order of their bytes
-			s.lastPaste = false
-			raw = nil
-		}
-	}
-	for len(p) > 0 {
-		// Two or more characters of text are a paste (or fast typing,
-		// which inserts the same way); one character right after a paste
-		// is its end, cut off by a read.
-		if n := textRun(p); n >= 2 || n == 1 && s.lastPaste {
-			flushRaw()
-			s.queuePaste(p[:n])
-			p = p[n:]
-			continue
-		}
-		n := max(keyLen(p), 1)
-		for _, b := range p[:n] {
-			switch b {
-			case ctrlBracket:
-				b = readline.CharInterrupt
-				s.interrupts = append(s.interrupts, whyEscape)
-			case readline.CharInterrupt:
-				s.interrupts = append(s.interrupts, whyCtrlC)
-			}
-			raw = append(raw, b)
-		}
-		p = p[n:]
-	}
-	flushRaw()
-}
-
-// queuePaste hands plain text to the editor to insert in one go. Text that
-// follows a paste the editor has not taken yet joins it (a paste comes in
-// many reads): one redraw for all. Called with s.mu held.
-func (s *Session) queuePaste(text []byte) {
-	if n := len(s.pastes); n > 0 && s.lastPaste {
-		s.pastes[n-1] = append(s.pastes[n-1], text...)
-		return
-	}
-	s.pastes = append(s.pastes, append([]byte(nil), text...))
-	s.lastPaste = true
-	s.in.writeRune(runePaste)
-}
-
-// textRun is the length of the plain text at the start of p: no control
-// keys, whole UTF-8 characters.
-func textRun(p []byte) int {
-	n := 0
-	for n < len(p) && p[n] >= 0x20 && p[n] != 0x7f {
-		n++
-	}
-	for n > 0 && !utf8.Valid(p[:n]) {
-		n-- // a character cut by the read: leave it to the editor
-	}
-	return n
-}
-
-// keyLen is the length of the key at the start of p that is not plain
-// text: an escape sequence (arrows, Home, End...) or one control byte.
-func keyLen(p []byte) int {
-	if len(p) < 2 || p[0] != 0x1b {
-		return 1
-	}
-	switch p[1] {
-	case '[': // CSI: parameters, intermediates, one final byte
-		i := 2
-		for i < len(p) && p[i] >= 0x20 && p[i] <= 0x3f {
-			i++
-		}
-		return min(i+1, len(p))
-	case 'O': // SS3: one more byte
-		return min(3, len(p))
-	}
-	return 2
-}
-
-// interrupt makes Readline return, with why. It goes to the editor as a
-// Ctrl-C: after a Ctrl-C readline stops reading keys until the next
-// Readline, so its goroutine is idle whenever no Readline runs.
-func (s *Session) interrupt(why int32) {
-	s.mu.Lock()
-	s.interrupts = append(s.interrupts, why)
-	s.in.write([]byte{readline.CharInterrupt})
-	s.mu.Unlock()
-}
-
-// stopKeys ends readKeys if the terminal lets a read be interrupted.
-func (s *Session) stopKeys() {
-	if d, ok := s.term.In.(interface{ SetReadDeadline(time.Time) error }); ok {
-		d.SetReadDeadline(time.Now())
-	}
-}
-
+// watchSignals ends the session on SIGINT, SIGTERM and SIGHUP, and passes
+// a new window size on to the editor and to telnet.
 func (s *Session) watchSignals(sigs <-chan os.Signal, stop <-chan struct{}) {
 	defer s.guard()
 	for {
@@ -744,10 +341,10 @@ func (s *Session) loop() error {
 		// ReadlineWithDefault replaces the editor's buffer, which would drop
 		// keys typed ahead while the last line was being sent: use it only
 		// to put back a line the escape prompt interrupted.
-		readLine := s.rl.Readline
+		readLine := s.ed.Readline
 		if s.resume != "" {
 			resume := s.resume
-			readLine = func() (string, error) { return s.rl.ReadlineWithDefault(resume) }
+			readLine = func() (string, error) { return s.ed.ReadlineWithDefault(resume) }
 		}
 		line, err := readLine()
 		s.resume = ""
@@ -875,60 +472,4 @@ func (s *Session) sendEOF() {
 		return
 	}
 	s.notef("rawtalk: sent EOF (half-close); the session ends when the server closes")
-}
-
-// remember adds a sent line to the history, unless it carries a secret.
-//
-// readline's history is not safe to touch from two goroutines, and its
-// editor goroutine updates it on every key, even between Readline calls;
-// so the line waits in toRemember for the filter, on that goroutine, to
-// save it before the next key.
-func (s *Session) remember(line string) {
-	if strings.TrimSpace(line) == "" || s.secrets.secret(line) {
-		return
-	}
-	s.mu.Lock()
-	s.toRemember = append(s.toRemember, line)
-	s.mu.Unlock()
-}
-
-// saveHistory saves the lines remember queued. It runs on the editor's
-// goroutine, or after the editor has stopped.
-func (s *Session) saveHistory() {
-	s.mu.Lock()
-	lines := s.toRemember
-	s.toRemember = nil
-	s.mu.Unlock()
-	for _, line := range lines {
-		if err := s.rl.SaveHistory(line); err != nil {
-			s.warnHistory(err)
-		}
-	}
-}
-
-// warnHistory says once that the history file cannot be written. It may
-// run on the editor's goroutine, so it goes through the screen.
-func (s *Session) warnHistory(err error) {
-	if s.warned.Swap(true) {
-		return
-	}
-	s.Note(fmt.Sprintf("rawtalk: warning: history will not be saved: %v", err))
-}
-
-// markKey shows the key that ended the line just left, ^C or ^], at its
-// end, as a terminal's echo would have: the editor has already moved to the
-// next row, so this goes back up to the end of the line and returns.
-func (s *Session) markKey(prompt, line string, why int32) {
-	mark := map[int32]string{whyCtrlC: "^C", whyEscape: "^]"}[why]
-	if mark == "" {
-		return
-	}
-	col := runewidth.StringWidth(prompt+line) % s.tty.width()
-	s.scr.writeLine(fmt.Sprintf("\x1b[A\x1b[%dG%s", col+1, mark))
-}
-
-// notef writes one of rawtalk's own lines. It is called only while no
-// editor is reading, so the cursor is at the start of an empty row.
-func (s *Session) notef(format string, args ...any) {
-	s.scr.writeLine(fmt.Sprintf(format, args...))
 }

@@ -213,25 +213,6 @@ func (s *screen) show(dst, p []byte) []byte {
 	return v.markTextLocked(dst, start, "\r\n")
 }
 
-// midRowLocked reports whether text appended to queue would continue a
-// row the server left unfinished.
-func (s *screen) midRowLocked(queue []byte) bool {
-	if len(queue) > 0 {
-		return queue[len(queue)-1] != '\n'
-	}
-	return len(s.partial) > 0
-}
-
-// noteOnOwnRow queues text like note, on a row of its own.
-func (s *screen) noteOnOwnRow(text string) {
-	s.mu.Lock()
-	if s.midRowLocked(s.queue) {
-		text = "\r\n" + text
-	}
-	s.mu.Unlock()
-	s.note(text)
-}
-
 // Writer is the view on piped output: with --hex, the dump hexdump -Cv
 // would print of the received bytes (Close writes its last row); with
 // --show-ends and --timestamps, the text marked, with LF line breaks.

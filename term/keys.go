@@ -1,0 +1,226 @@
+package term
+
+import (
+	"bytes"
+	"time"
+	"unicode/utf8"
+)
+
+// Sentinel runes: Unicode noncharacters, which no keyboard or paste sends,
+// written into the editor's input to make it act on its own goroutine, the
+// only one that may redraw the input line.
+const (
+	runeDraw   = '\uFDD0' // draw the server text queued on the screen
+	runeResize = '\uFDD2' // the window changed size
+	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
+)
+
+// Why the editor returned, set on its goroutine by the filter.
+const (
+	whyNone int32 = iota
+	whyCtrlC
+	whyEscape
+	whyEnd
+	whyMode
+)
+
+const ctrlBracket = 0x1d // Ctrl-], the escape key
+
+// readKeys is the keyboard loop: keys to the editor, or to the server in
+// character mode.
+func (s *Session) readKeys() {
+	defer s.guard()
+	buf := make([]byte, 4096)
+	for {
+		n, err := s.term.In.Read(buf)
+		if n > 0 {
+			if TestPanicAt == "key" && bytes.IndexByte(buf[:n], '!') >= 0 {
+				panic(testPanic)
+			}
+			s.routeKeys(append([]byte(nil), buf[:n]...))
+		}
+		if err != nil {
+			select {
+			case <-s.ended: // we stopped it
+			default:
+				s.end(endTerminal, err)
+			}
+			return
+		}
+	}
+}
+
+// stopKeys ends readKeys if the terminal lets a read be interrupted.
+func (s *Session) stopKeys() {
+	if d, ok := s.term.In.(interface{ SetReadDeadline(time.Time) error }); ok {
+		d.SetReadDeadline(time.Now())
+	}
+}
+
+// routeKeys hands a chunk of keystrokes to whoever reads keys now.
+func (s *Session) routeKeys(p []byte) {
+	s.mu.Lock()
+	if s.charMode {
+		s.mu.Unlock()
+		select {
+		case s.charKeys <- p:
+		case <-s.ended:
+		}
+		return
+	}
+	s.mu.Unlock()
+	s.toEditor(p)
+}
+
+// toEditor gives keys to the line editor. Ctrl-] is handed over as Ctrl-C,
+// remembered as an escape: readline inserts Ctrl-] as a literal, and it
+// stops reading after Ctrl-C, so keys typed after Ctrl-] wait for the
+// escape prompt instead of landing in the line being left.
+func (s *Session) toEditor(p []byte) {
+	if len(p) == 0 {
+		return
+	}
+	// A NUL (Ctrl-Space, or what the kernel leaves of an EOF typed before
+	// raw mode) would make readline stop reading for good: drop it.
+	p = bytes.ReplaceAll(p, []byte{0}, nil)
+	if len(p) == 0 {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var raw []byte
+	flushRaw := func() {
+		if len(raw) > 0 {
+			s.in.write(raw) // under s.mu: interrupts stay in the order of their bytes
+			s.lastPaste = false
+			raw = nil
+		}
+	}
+	for len(p) > 0 {
+		// Two or more characters of text are a paste (or fast typing,
+		// which inserts the same way); one character right after a paste
+		// is its end, cut off by a read.
+		if n := textRun(p); n >= 2 || n == 1 && s.lastPaste {
+			flushRaw()
+			s.queuePaste(p[:n]) // paste.go
+			p = p[n:]
+			continue
+		}
+		n := max(keyLen(p), 1)
+		for _, b := range p[:n] {
+			switch b {
+			case ctrlBracket:
+				b = keyInterrupt
+				s.interrupts = append(s.interrupts, whyEscape)
+			case keyInterrupt:
+				s.interrupts = append(s.interrupts, whyCtrlC)
+			}
+			raw = append(raw, b)
+		}
+		p = p[n:]
+	}
+	flushRaw()
+}
+
+// textRun is the length of the plain text at the start of p: no control
+// keys, whole UTF-8 characters.
+func textRun(p []byte) int {
+	n := 0
+	for n < len(p) && p[n] >= 0x20 && p[n] != 0x7f {
+		n++
+	}
+	for n > 0 && !utf8.Valid(p[:n]) {
+		n-- // a character cut by the read: leave it to the editor
+	}
+	return n
+}
+
+// keyLen is the length of the key at the start of p that is not plain
+// text: an escape sequence (arrows, Home, End...) or one control byte.
+func keyLen(p []byte) int {
+	if len(p) < 2 || p[0] != 0x1b {
+		return 1
+	}
+	switch p[1] {
+	case '[': // CSI: parameters, intermediates, one final byte
+		i := 2
+		for i < len(p) && p[i] >= 0x20 && p[i] <= 0x3f {
+			i++
+		}
+		return min(i+1, len(p))
+	case 'O': // SS3: one more byte
+		return min(3, len(p))
+	}
+	return 2
+}
+
+// interrupt makes Readline return, with why. It goes to the editor as a
+// Ctrl-C: after a Ctrl-C readline stops reading keys until the next
+// Readline, so its goroutine is idle whenever no Readline runs.
+func (s *Session) interrupt(why int32) {
+	s.mu.Lock()
+	s.interrupts = append(s.interrupts, why)
+	s.in.write([]byte{keyInterrupt})
+	s.mu.Unlock()
+}
+
+// filter sees every key before the editor acts on it, on the editor's
+// goroutine. It draws server text (so drawing never races the editor's own
+// redraws), turns Ctrl-] into a return from Readline, and suspends on Ctrl-Z.
+func (s *Session) filter(r rune) (rune, bool) {
+	defer s.guard()
+	if s.closing.Load() {
+		if r == 0 {
+			return 0, true // the end of the editor's input: let it stop
+		}
+		return 0, false
+	}
+	s.saveHistory()
+	s.scr.render()
+	s.ed.leaveModes(r)
+	if TestPanicAt == "render" && r == runeDraw {
+		panic(testPanic)
+	}
+	switch r {
+	case runeDraw, runeResize:
+		if r == runeResize && s.resize != nil {
+			s.resize()
+			s.editorWidth.Store(int32(s.tty.width()))
+		}
+		if s.ed.searching() {
+			return 0, false
+		}
+		// Not (0, false): that makes readline read on, ahead of the next
+		// Readline. Ctrl-G does nothing but reach onChange, which redraws.
+		s.redraw = true
+		return keyBell, true
+	case runePaste:
+		if s.ed.searching() {
+			return 0, false
+		}
+		s.mu.Lock()
+		if len(s.pastes) > 0 {
+			s.pasting, s.pastes = s.pastes[0], s.pastes[1:]
+		}
+		s.mu.Unlock()
+		// Ctrl-G does nothing in the editor but still reaches onChange,
+		// which inserts the text with a single redraw.
+		return keyBell, true
+	case keyInterrupt: // Ctrl-C, or Ctrl-], the end, a mode change in disguise
+		why := whyCtrlC
+		s.mu.Lock()
+		if len(s.interrupts) > 0 {
+			why, s.interrupts = s.interrupts[0], s.interrupts[1:]
+		}
+		s.mu.Unlock()
+		if why == whyMode && s.wantCharMode() == s.isCharMode() {
+			return 0, false // already there
+		}
+		s.why.Store(why)
+		return r, true
+	case keyCtrlZ:
+		s.suspend() // jobcontrol_unix.go
+		return 0, false
+	}
+	return r, true
+}
