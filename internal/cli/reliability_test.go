@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Reliability through a real pseudo-terminal: hostile servers, floods,
 // huge pastes, servers that do not read. Memory is the child's peak RSS

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // nc's and ncat's flags beyond a TCP client: listening, UDP, unix sockets,
 // proxies, the source address and port, and an idle timeout. main.go calls

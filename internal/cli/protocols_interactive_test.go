@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The interactive session over telnet and over a TLS upgrade typed by hand,
 // through a real pseudo-terminal against servers on 127.0.0.1.

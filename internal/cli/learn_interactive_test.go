@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The learning aids in an interactive session, through a real
 // pseudo-terminal against servers on 127.0.0.1: visible line endings, the

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // The netcat modes on a terminal: a listener, UDP, a unix socket and the
 // idle timeout get the same interactive session as a TCP client.

@@ -1,4 +1,4 @@
-package main
+package cli
 
 // Interactive sessions through a real pseudo-terminal, against real servers
 // on 127.0.0.1: type keys, let the server write, and check what a person

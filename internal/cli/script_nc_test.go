@@ -1,4 +1,4 @@
-package main
+package cli
 
 // testscript commands for listeners and proxies: rawtalk started in the
 // background with its output in files (bg, waitport, waitfile, waitbg,
