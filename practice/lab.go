@@ -80,7 +80,10 @@ func StartLab(ctx context.Context, cfg LabConfig) (*Lab, error) {
 		listeners, err = listenLab(base)
 	} else {
 		for range labTries {
-			base = 1000 * (10 + rand.IntN(40)) // 10000, 11000, ... 49000
+			// 10000, 11000, ... 30000: below Linux's ephemeral ports
+			// (32768-60999), which outgoing connections and other
+			// programs' free-port listeners take.
+			base = 1000 * (10 + rand.IntN(21))
 			listeners, err = listenLab(base)
 			if !errors.Is(err, syscall.EADDRINUSE) && !errors.Is(err, syscall.EACCES) {
 				break

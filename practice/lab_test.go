@@ -57,7 +57,9 @@ func TestLabFoundByScanner(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.Open != len(labLayout) || len(lab.Services) != len(labLayout) {
+	// Another program on this machine may listen in the window too; the
+	// lab's own ports are checked one by one below.
+	if sum.Open < len(labLayout) || len(lab.Services) != len(labLayout) {
 		t.Errorf("the scan found %d open ports, the lab has %d services; want %d:\n%s", sum.Open, len(lab.Services), len(labLayout), &out)
 	}
 	banners := map[string]string{
