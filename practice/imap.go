@@ -49,8 +49,12 @@ type imapConn struct {
 	bads     int
 }
 
-// errLiteralTooBig is a {N} literal over imapLiteralLimit.
-var errLiteralTooBig = errors.New("literal too big")
+// Literals this server refuses: over imapLiteralLimit, or with a line
+// break or NUL, which its answers could not quote back safely.
+var (
+	errLiteralTooBig   = errors.New("literal too big")
+	errLiteralBadBytes = errors.New("literal with a line break")
+)
 
 // literalAtEnd finds a {N} or {N+} literal announced at the end of a line.
 var literalAtEnd = regexp.MustCompile(`\{([0-9]{1,9})(\+?)\}$`)
@@ -80,7 +84,7 @@ func (s *Server) serveIMAP(conn net.Conn) {
 			ic.flush()
 			lingerClose(conn)
 			return
-		case err != nil && !errors.Is(err, errLiteralTooBig):
+		case err != nil && !errors.Is(err, errLiteralTooBig) && !errors.Is(err, errLiteralBadBytes):
 			conn.Close()
 			return
 		default:
@@ -136,6 +140,9 @@ func (ic *imapConn) readCommand() (string, error) {
 		if err != nil {
 			return "", err
 		}
+		if strings.ContainsAny(string(literal), "\r\n\x00") {
+			return line[:m[0]] + rest, errLiteralBadBytes
+		}
 		line = line[:m[0]] + quoteIMAP(string(literal)) + rest
 	}
 }
@@ -179,6 +186,8 @@ func (ic *imapConn) command(line string, readErr error) (logout bool) {
 	status := "OK"
 	var text string
 	switch {
+	case errors.Is(readErr, errLiteralBadBytes):
+		status, text = "BAD", "a literal here cannot hold a line break or NUL: it is a name or a password"
 	case readErr != nil:
 		status, text = "BAD", fmt.Sprintf("literal too big; this server takes at most %d bytes", imapLiteralLimit)
 	case verb == "":

@@ -70,6 +70,13 @@ func TestIMAPLiteral(t *testing.T) {
 > a2 LIST "" {99999}
 < a2 BAD literal too big; this server takes at most 8192 bytes
 `)
+	// A literal's line break would end up in an answer as a line of its own.
+	c.send("a3 SELECT {4+}\r\nA\r\nB\r\n")
+	converse(t, c, `
+< a3 BAD a literal here cannot hold a line break or NUL: it is a name or a password
+> a4 NOOP
+< a4 OK NOOP completed
+`)
 }
 
 func TestIMAPSelectAndList(t *testing.T) {
