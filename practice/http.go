@@ -274,6 +274,8 @@ func route(req *httpRequest) *httpResponse {
 	switch req.path {
 	case "/", "/index.html":
 		return &httpResponse{status: 200, body: indexPage}
+	case "/help":
+		return &httpResponse{status: 200, body: helpPage}
 	case "/hello":
 		return &httpResponse{status: 200, body: "Hello, world!\n"}
 	case "/headers":
@@ -282,7 +284,7 @@ func route(req *httpRequest) *httpResponse {
 		return &httpResponse{status: 302, extra: []httpHeader{{"Location", "/hello"}},
 			body: "This page moved to /hello: see the Location header. A browser would\nask for /hello next.\n"}
 	}
-	resp := fail(404, "There is no page %s here. GET / lists the pages.\n", req.path)
+	resp := fail(404, "There is no page %s here. GET /help lists the pages.\n", req.path)
 	resp.close = false
 	return resp
 }
@@ -378,8 +380,20 @@ func isToken(s string) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// indexPage is the answer to GET /: what to try next.
+// indexPage is the answer to GET /. It is short on purpose: with the
+// typed request and rawtalk's own lines it fits an 80x24 terminal, so the
+// status line and headers, which the lesson is about, stay on screen. The
+// tour is at /help.
 const indexPage = `Welcome to rawtalk's practice HTTP server.
+Above this text is the answer's head: the status line, the headers and an
+empty line. Content-Length counts the bytes of this text. Try next, each
+followed by Host: localhost and an empty line:
+    GET /hello HTTP/1.1       a short page
+    GET /help HTTP/1.1        the tour: every page and what it shows
+`
+
+// helpPage is the answer to GET /help: the tour of the server.
+const helpPage = `The tour of rawtalk's practice HTTP server.
 
 What you see above this text is the answer's head: the status line, the
 headers, and an empty line. Content-Length says how many bytes of body (this
@@ -388,10 +402,11 @@ text) follow it.
 Things to try. Type each request line, then Host: localhost, then an
 empty line:
 
+    GET / HTTP/1.1            the short welcome page
     GET /hello HTTP/1.1       a short page
     GET /headers HTTP/1.1     your request, sent back to you
     GET /redirect HTTP/1.1    a 302 redirect: look at the Location header
-    HEAD / HTTP/1.1           this page's head, without the body
+    HEAD / HTTP/1.1           the welcome page's head, without the body
     GET /nothing HTTP/1.1     404 Not Found
     DELETE / HTTP/1.1         405 Method Not Allowed
     GET / HTTP/1.0            HTTP/1.0: no Host needed, and the server

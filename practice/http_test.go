@@ -246,3 +246,37 @@ func TestHTTPErrorAnswerSurvivesUnreadInput(t *testing.T) {
 		t.Fatalf("got %q, want a 400", got)
 	}
 }
+
+// TestHTTPIndexFitsTheScreen checks the lesson's first contact: rawtalk's
+// own lines, the typed request, the whole answer to GET / and the prompt
+// fit an 80x24 terminal, so the status line has not scrolled away.
+func TestHTTPIndexFitsTheScreen(t *testing.T) {
+	const cols, rows = 80, 24
+	rawtalkLines := []string{ // what --demo prints on a terminal before the answer
+		"rawtalk: practice http server on 127.0.0.1:12345",
+		"rawtalk: hint: type GET / HTTP/1.1, then Host: localhost, then an empty line",
+		"Trying 127.0.0.1...",
+		"Connected to 127.0.0.1.",
+		"Escape character is '^]'.",
+	}
+	request := []string{"GET / HTTP/1.1", "Host: localhost", ""}
+	_, addr := startServer(t, "http", nil)
+	c := dial(t, addr)
+	c.send(strings.Join(request, "\r\n") + "\r\n")
+	c.conn.CloseWrite()
+	answer := strings.TrimSuffix(strings.ReplaceAll(c.readAll(), "\r\n", "\n"), "\n")
+	if !strings.HasPrefix(answer, "HTTP/1.1 200 OK\n") {
+		t.Fatalf("GET / answered %q", answer)
+	}
+	lines := append(append(rawtalkLines, request...), strings.Split(answer, "\n")...)
+	used := 1 // the prompt row the cursor waits on
+	for _, l := range lines {
+		if strings.ContainsFunc(l, func(r rune) bool { return r > 0x7e || r < ' ' }) {
+			t.Fatalf("line %q is not plain ASCII; count its width another way", l)
+		}
+		used += max(1, (len(l)+cols-1)/cols)
+	}
+	if used > rows {
+		t.Errorf("the first contact takes %d rows of a %dx%d terminal:\n%s", used, cols, rows, strings.Join(lines, "\n"))
+	}
+}

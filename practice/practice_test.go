@@ -113,8 +113,8 @@ func (c *client) readAll() string {
 }
 
 // converse plays a dialogue: "> text" sends text and CRLF, ">lf text"
-// sends text and a bare LF, "< text" expects text and CRLF, "<eof" expects
-// the server to close.
+// sends text and a bare LF, "< text" expects text and CRLF ("<" alone an
+// empty line), "<eof" expects the server to close.
 func converse(t *testing.T, c *client, dialogue string) {
 	t.Helper()
 	for _, line := range strings.Split(strings.TrimPrefix(dialogue, "\n"), "\n") {
@@ -126,6 +126,8 @@ func converse(t *testing.T, c *client, dialogue string) {
 			c.send("\r\n")
 		case strings.HasPrefix(line, "> "):
 			c.send(line[2:] + "\r\n")
+		case line == "<":
+			c.expect("\r\n")
 		case line == "<eof":
 			c.expectEOF()
 		case strings.HasPrefix(line, "< "):
@@ -142,7 +144,7 @@ func TestNewUnknownKind(t *testing.T) {
 	if !errors.As(err, &kindErr) {
 		t.Fatalf("New(ftp) = %v, want a *KindError", err)
 	}
-	if want := `unknown practice server "ftp"; the kinds are http, smtp, echo`; err.Error() != want {
+	if want := `unknown practice server "ftp"; the kinds are http, smtp, pop3, imap, echo`; err.Error() != want {
 		t.Errorf("error = %q, want %q", err, want)
 	}
 }

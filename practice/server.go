@@ -1,8 +1,9 @@
-// Package practice holds the small servers behind rawtalk --demo: an HTTP,
-// an SMTP and an echo server that answer the way real ones do, so that a
-// student with no network can type a protocol by hand and see real replies.
-// They listen where the caller says, touch nothing outside their
-// connections, and keep what they receive (mail) in memory only.
+// Package practice holds the small servers behind rawtalk --demo: HTTP,
+// SMTP, POP3, IMAP and echo servers that answer the way real ones do, so
+// that a student with no network can type a protocol by hand and see real
+// replies, and the lab (StartLab) that runs them all at once as a host to
+// scan. They listen where the caller says, touch nothing outside their
+// connections, and keep mail in memory only.
 package practice
 
 import (
@@ -36,7 +37,7 @@ const writeTimeout = 30 * time.Second
 const lingerTimeout = 2 * time.Second
 
 // Kinds lists the practice servers, in the order help texts name them.
-func Kinds() []string { return []string{"http", "smtp", "echo"} }
+func Kinds() []string { return []string{"http", "smtp", "pop3", "imap", "echo"} }
 
 // KindError is a practice server kind that does not exist.
 type KindError struct{ Kind string }
@@ -48,13 +49,14 @@ func (e *KindError) Error() string {
 // Server is one practice server. Its zero value is not usable: make it with
 // New, then set any fields before calling Serve.
 type Server struct {
-	// Kind is "http", "smtp" or "echo".
+	// Kind is one of Kinds().
 	Kind string
 	// Clock gives the time for HTTP's Date header; nil means time.Now.
 	// Tests set it so that answers are the same bytes on every run.
 	Clock func() time.Time
 	// IdleTimeout closes a connection that has sent nothing for this long
-	// (SMTP says 421 first, HTTP 408 if a request was half sent).
+	// (SMTP says 421 first, POP3 -ERR, IMAP BYE, HTTP 408 if a request was
+	// half sent).
 	IdleTimeout time.Duration
 	// MaxConns is how many clients are served at once; one more is turned
 	// away with the protocol's "busy" answer.
@@ -63,7 +65,7 @@ type Server struct {
 	// served (for -v's "Connection received on ..." line).
 	OnConnect func(remote net.Addr)
 
-	mail *Mailbox // what the SMTP server accepted
+	mail *Mailbox // the practice mail: SMTP delivers into it, POP3 and IMAP read it
 
 	mu    sync.Mutex            // guards conns and count
 	conns map[net.Conn]struct{} // open connections, closed when Serve ends
@@ -84,7 +86,8 @@ func New(kind string) (*Server, error) {
 	}, nil
 }
 
-// Mail is the SMTP server's mailbox (empty for other kinds).
+// Mail is the server's mailbox: the starter messages and what SMTP
+// accepted. Each server has its own, except in a lab, where they share one.
 func (s *Server) Mail() *Mailbox { return s.mail }
 
 // Connections is the number of clients accepted so far.
@@ -155,6 +158,10 @@ func (s *Server) ServeConn(conn net.Conn) {
 		s.serveHTTP(conn)
 	case "smtp":
 		s.serveSMTP(conn)
+	case "pop3":
+		s.servePOP3(conn)
+	case "imap":
+		s.serveIMAP(conn)
 	default:
 		s.serveEcho(conn)
 	}
@@ -183,6 +190,10 @@ func (s *Server) turnAway(conn net.Conn) {
 		})
 	case "smtp":
 		send(conn, "421 4.3.2 localhost Error: too many connections; try again later\r\n")
+	case "pop3":
+		send(conn, "-ERR [SYS/TEMP] too many connections; try again later\r\n")
+	case "imap":
+		send(conn, "* BYE too many connections; try again later\r\n")
 	}
 	lingerClose(conn)
 }
@@ -294,6 +305,14 @@ func (lr *lineReader) skipLine() error {
 
 // ending is how the last line read ended, as visible text.
 func (lr *lineReader) ending() string { return lr.lastEnding }
+
+// plural is "1 message", "2 messages".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
+}
 
 // isTransient tells whether an accept failure may pass: too many open
 // files, or a client that left before it was accepted.

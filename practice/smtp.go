@@ -6,7 +6,6 @@ import (
 	"net"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // Limits of the SMTP server. Commands follow RFC 5321's 512 bytes; text
@@ -17,53 +16,8 @@ const (
 	smtpTextLineLimit = 8 << 10     // bytes in a line of a message
 	smtpMaxMessage    = 1 << 20     // bytes in a message, advertised as SIZE
 	smtpMaxRecipients = 100
-	smtpMaxErrors     = 20  // error replies before the server hangs up, as Postfix does
-	smtpMaxKept       = 100 // messages kept in memory; older ones are dropped
+	smtpMaxErrors     = 20 // error replies before the server hangs up, as Postfix does
 )
-
-// Message is one mail the SMTP server accepted.
-type Message struct {
-	ID   string   // the id in "250 2.0.0 Ok: queued as ID"
-	From string   // the MAIL FROM address, "" for <>
-	To   []string // the RCPT TO addresses
-	Data string   // the text after dot-unstuffing, each line ending in CRLF
-}
-
-// Mailbox holds the mail an SMTP practice server accepted, in memory only.
-type Mailbox struct {
-	mu    sync.Mutex
-	total int       // messages accepted so far, the source of ids
-	kept  []Message // the latest smtpMaxKept messages
-}
-
-func newMailbox() *Mailbox { return &Mailbox{} }
-
-// Count is the number of messages accepted so far.
-func (m *Mailbox) Count() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.total
-}
-
-// Messages returns the messages still kept, oldest first.
-func (m *Mailbox) Messages() []Message {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return append([]Message(nil), m.kept...)
-}
-
-// add stores msg, gives it an id and returns the id.
-func (m *Mailbox) add(msg Message) string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.total++
-	msg.ID = fmt.Sprintf("%08X", m.total)
-	m.kept = append(m.kept, msg)
-	if len(m.kept) > smtpMaxKept {
-		m.kept = m.kept[len(m.kept)-smtpMaxKept:]
-	}
-	return msg.ID
-}
 
 // smtpConn is one client of the SMTP server and its mail transaction.
 type smtpConn struct {

@@ -44,11 +44,12 @@ func TestSMTPTransaction(t *testing.T) {
 `)
 	want := []Message{{
 		ID:   "00000001",
+		UID:  uint32(len(starterMessages) + 1),
 		From: "me@example.com",
 		To:   []string{"you@example.com", "them@example.com"},
 		Data: "Subject: hi\r\n\r\nHello.\r\n.a line that starts with a dot\r\n",
 	}}
-	if got := s.Mail().Messages(); !reflect.DeepEqual(got, want) {
+	if got := accepted(s); !reflect.DeepEqual(got, want) {
 		t.Errorf("mailbox holds %+v\nwant %+v", got, want)
 	}
 	if n := s.Mail().Count(); n != 1 {
@@ -76,7 +77,7 @@ func TestSMTPLenient(t *testing.T) {
 > MAIL FROM:<a@b> SIZE=100 BODY=8BITMIME
 < 250 2.1.0 Ok
 `)
-	got := s.Mail().Messages()
+	got := accepted(s)
 	if len(got) != 1 || got[0].From != "" || got[0].To[0] != "bare@example.com" || got[0].Data != "line one\r\n" {
 		t.Errorf("mailbox holds %+v", got)
 	}
@@ -98,9 +99,9 @@ func TestSMTPDotUnstuffing(t *testing.T) {
 < 221 2.0.0 Bye
 <eof
 `)
-	msgs := s.Mail().Messages()
+	msgs := accepted(s)
 	if want := ".\r\n..\r\nnot the end\r\n \r\nend.\r\n"; len(msgs) != 1 || msgs[0].Data != want {
-		t.Errorf("stored %q, want %q", msgs, want)
+		t.Errorf("stored %+v, want data %q", msgs, want)
 	}
 }
 
@@ -293,7 +294,7 @@ func TestSMTPConcurrentClients(t *testing.T) {
 		})
 	}
 	wg.Wait()
-	msgs := s.Mail().Messages()
+	msgs := accepted(s)
 	ids := map[string]bool{}
 	texts := map[string]bool{}
 	for _, m := range msgs {
@@ -305,13 +306,27 @@ func TestSMTPConcurrentClients(t *testing.T) {
 	}
 }
 
+// accepted is the mail SMTP accepted, without the starter messages.
+func accepted(s *Server) []Message {
+	var msgs []Message
+	for _, m := range s.Mail().Messages() {
+		if m.ID != "" {
+			msgs = append(msgs, m)
+		}
+	}
+	return msgs
+}
+
 func TestMailboxKeepsTheLatest(t *testing.T) {
 	m := newMailbox()
-	for i := range smtpMaxKept + 5 {
+	for i := range mailboxMax + 5 {
 		m.add(Message{Data: fmt.Sprint(i)})
 	}
 	msgs := m.Messages()
-	if m.Count() != smtpMaxKept+5 || len(msgs) != smtpMaxKept || msgs[0].Data != "5" || msgs[0].ID != "00000006" {
+	if m.Count() != mailboxMax+5 || len(msgs) != mailboxMax || msgs[0].Data != "5" || msgs[0].ID != "00000006" {
 		t.Errorf("count %d, kept %d, oldest %+v", m.Count(), len(msgs), msgs[0])
+	}
+	if n := len(m.flags); n != 0 {
+		t.Errorf("%d flags kept for messages that are gone", n)
 	}
 }
