@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/internal/completion"
+	"github.com/rawtalk/rawtalk/internal/version"
 )
 
 func flags() *pflag.FlagSet {
@@ -57,5 +58,25 @@ func TestStaleSeesAChangedFlagSet(t *testing.T) {
 		if !strings.Contains(s, "differs") {
 			t.Errorf("stale entry %q does not say the file differs", s)
 		}
+	}
+}
+
+// TestReleaseConfigShipsGeneratedFiles: .goreleaser.yaml puts every
+// generated file into the archives, packages and formula, and links the
+// release version into the variable --version reads.
+func TestReleaseConfigShipsGeneratedFiles(t *testing.T) {
+	config, err := os.ReadFile(filepath.Join("..", "..", ".goreleaser.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(config)
+	for _, path := range []string{ManPage, BashCompletion, ZshCompletion, FishCompletion} {
+		// archives.files, nfpms.contents and brews.install each name it.
+		if n := strings.Count(text, path); n < 3 {
+			t.Errorf(".goreleaser.yaml names %s %d times, want at least 3 (archive, package, formula)", path, n)
+		}
+	}
+	if want := "-X " + version.ReleaseVar + "=v{{ .Version }}"; !strings.Contains(text, want) {
+		t.Errorf(".goreleaser.yaml lacks the ldflag %q", want)
 	}
 }
