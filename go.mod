@@ -14,5 +14,6 @@ require (
 
 require (
 	github.com/clipperhouse/uax29/v2 v2.2.0 // indirect
+	golang.org/x/term v0.41.0 // indirect
 	golang.org/x/tools v0.26.0 // indirect
 )

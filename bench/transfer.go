@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 )
 
@@ -58,15 +57,6 @@ func (b *bench) removeData() {
 	if b.dataFile != "" {
 		os.Remove(b.dataFile)
 	}
-}
-
-// free is the space left on dir's file system, or 0 if unknown.
-func free(dir string) int64 {
-	var st syscall.Statfs_t
-	if syscall.Statfs(dir, &st) != nil {
-		return 0
-	}
-	return int64(st.Bavail) * st.Bsize
 }
 
 func sizeWords(n int64) string {

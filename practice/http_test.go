@@ -39,7 +39,7 @@ func TestHTTPGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			request, response := section(t, ar, "request"), section(t, ar, "response")
-			c := dial(t, addr)
+			c := connect(t, addr)
 			c.send(strings.ReplaceAll(request.String(), cr, "\r"))
 			c.conn.CloseWrite()
 			got := strings.ReplaceAll(c.readAll(), "\r", cr)
@@ -76,7 +76,7 @@ func section(t *testing.T, ar *txtar.Archive, name string) sectionData {
 // open after an answer and serves the next request on it.
 func TestHTTPKeepAlive(t *testing.T) {
 	_, addr := startServer(t, "http", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	hello := "HTTP/1.1 200 OK\r\nDate: Tue, 25 Nov 2025 12:34:56 GMT\r\nServer: rawtalk-practice\r\n" +
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Length: 14\r\n\r\nHello, world!\n"
 	c.send("GET /hello HTTP/1.1\r\nHost: localhost\r\n\r\n")
@@ -110,7 +110,7 @@ func TestHTTPLimits(t *testing.T) {
 		{"body too large", fmt.Sprintf("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", httpMaxBody+1), "413 Content Too Large"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			c := dial(t, addr)
+			c := connect(t, addr)
 			c.send(tc.request)
 			got := c.readAll()
 			if !strings.HasPrefix(got, "HTTP/1.1 "+tc.status+"\r\n") || !strings.Contains(got, "\r\nConnection: close\r\n") {
@@ -237,7 +237,7 @@ func TestHTTPNoDateDrift(t *testing.T) {
 // the answer and a clean end.
 func TestHTTPErrorAnswerSurvivesUnreadInput(t *testing.T) {
 	_, addr := startServer(t, "http", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	go func() { // the write may fail once the server is done; the answer matters
 		io.WriteString(c.conn, "GET / HTTP/1.1\r\n\r\n"+strings.Repeat("x", 256<<10))
 	}()
@@ -261,7 +261,7 @@ func TestHTTPIndexFitsTheScreen(t *testing.T) {
 	}
 	request := []string{"GET / HTTP/1.1", "Host: localhost", ""}
 	_, addr := startServer(t, "http", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	c.send(strings.Join(request, "\r\n") + "\r\n")
 	c.conn.CloseWrite()
 	answer := strings.TrimSuffix(strings.ReplaceAll(c.readAll(), "\r\n", "\n"), "\n")

@@ -30,7 +30,7 @@ const imapSelected = imapLogin + `
 
 func TestIMAPLogin(t *testing.T) {
 	_, addr := startServer(t, "imap", nil)
-	converse(t, dial(t, addr), imapGreeting+`
+	converse(t, connect(t, addr), imapGreeting+`
 > a0 CAPABILITY
 < * CAPABILITY IMAP4rev1
 < a0 OK CAPABILITY completed
@@ -59,7 +59,7 @@ func TestIMAPLogin(t *testing.T) {
 // server says "+ go ahead" and waits for the bytes; {N+} needs no wait.
 func TestIMAPLiteral(t *testing.T) {
 	_, addr := startServer(t, "imap", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, imapGreeting+`
 > a1 LOGIN {7}
 < + go ahead
@@ -81,7 +81,7 @@ func TestIMAPLiteral(t *testing.T) {
 
 func TestIMAPSelectAndList(t *testing.T) {
 	_, addr := startServer(t, "imap", nil)
-	converse(t, dial(t, addr), imapLogin+`
+	converse(t, connect(t, addr), imapLogin+`
 > a2 FETCH 1 FLAGS
 < a2 BAD no mailbox selected; a2 SELECT INBOX first
 > a3 LIST "" *
@@ -119,7 +119,7 @@ func TestIMAPSelectAndList(t *testing.T) {
 // so, that BODY.PEEK[] does not, and that EXAMINE changes nothing.
 func TestIMAPFetch(t *testing.T) {
 	_, addr := startServer(t, "imap", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	text := crlf(starterMessages[0])
 	header, body, _ := strings.Cut(text, "\r\n\r\n")
 	header += "\r\n\r\n"
@@ -180,7 +180,7 @@ func TestIMAPFetch(t *testing.T) {
 // TestIMAPStoreSearchExpunge flags, searches and removes messages.
 func TestIMAPStoreSearchExpunge(t *testing.T) {
 	s, addr := startServer(t, "imap", nil)
-	converse(t, dial(t, addr), imapSelected+`
+	converse(t, connect(t, addr), imapSelected+`
 > a3 SEARCH ALL
 < * SEARCH 1 2 3
 < a3 OK SEARCH completed
@@ -234,7 +234,7 @@ func TestIMAPStoreSearchExpunge(t *testing.T) {
 
 func TestIMAPBadCommands(t *testing.T) {
 	_, addr := startServer(t, "imap", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, imapGreeting+`
 > CAPABILITY
 < * BAD a command starts with a tag of your choice, as in: a1 CAPABILITY
@@ -262,7 +262,7 @@ func TestIMAPBadCommands(t *testing.T) {
 
 func TestIMAPIdleTimeout(t *testing.T) {
 	_, addr := startServer(t, "imap", func(s *Server) { s.IdleTimeout = 100 * time.Millisecond })
-	converse(t, dial(t, addr), imapGreeting+`
+	converse(t, connect(t, addr), imapGreeting+`
 < * BYE autologout; idle for too long
 <eof
 `)
@@ -270,8 +270,8 @@ func TestIMAPIdleTimeout(t *testing.T) {
 
 func TestIMAPBusy(t *testing.T) {
 	_, addr := startServer(t, "imap", func(s *Server) { s.MaxConns = 1 })
-	converse(t, dial(t, addr), imapGreeting)
-	converse(t, dial(t, addr), `
+	converse(t, connect(t, addr), imapGreeting)
+	converse(t, connect(t, addr), `
 < * BYE too many connections; try again later
 <eof
 `)
@@ -282,12 +282,12 @@ func TestIMAPBusy(t *testing.T) {
 func TestIMAPNewMail(t *testing.T) {
 	smtp, smtpAddr := startServer(t, "smtp", nil)
 	_, imapAddr := startServer(t, "imap", func(s *Server) { s.mail = smtp.Mail() })
-	c := dial(t, imapAddr)
+	c := connect(t, imapAddr)
 	converse(t, c, imapSelected+`
 > a3 NOOP
 < a3 OK NOOP completed
 `)
-	m := dial(t, smtpAddr)
+	m := connect(t, smtpAddr)
 	m.send("HELO me\r\nMAIL FROM:<me@example.com>\r\nRCPT TO:<student@localhost>\r\nDATA\r\nhello\r\n.\r\nQUIT\r\n")
 	if got := m.readAll(); !strings.Contains(got, "250 2.0.0 Ok: queued as 00000001\r\n") {
 		t.Fatalf("SMTP said %q", got)

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"sync"
 	"syscall"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // LabSpan is how many ports the lab's window has: its services sit at
@@ -85,7 +87,7 @@ func StartLab(ctx context.Context, cfg LabConfig) (*Lab, error) {
 			// programs' free-port listeners take.
 			base = 1000 * (10 + rand.IntN(21))
 			listeners, err = listenLab(base)
-			if !errors.Is(err, syscall.EADDRINUSE) && !errors.Is(err, syscall.EACCES) {
+			if !dial.IsErrno(err, syscall.EADDRINUSE) && !dial.IsErrno(err, syscall.EACCES) {
 				break
 			}
 		}

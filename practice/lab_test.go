@@ -102,20 +102,20 @@ func TestLabServicesAndSummary(t *testing.T) {
 		return ""
 	}
 
-	converse(t, dial(t, addr("echo", false)), "> ping\n< ping\n")
+	converse(t, connect(t, addr("echo", false)), "> ping\n< ping\n")
 	for _, offPort := range []bool{false, true} {
-		c := dial(t, addr("http", offPort))
+		c := connect(t, addr("http", offPort))
 		c.send("GET /hello HTTP/1.0\r\n\r\n")
 		if got := c.readAll(); !strings.HasSuffix(got, "\r\n\r\nHello, world!\n") {
 			t.Errorf("http (off port: %v) answered %q", offPort, got)
 		}
 	}
-	m := dial(t, addr("smtp", false))
+	m := connect(t, addr("smtp", false))
 	m.send("HELO me\r\nMAIL FROM:<me@example.com>\r\nRCPT TO:<student@localhost>\r\nDATA\r\nSubject: lab\r\n\r\nhi\r\n.\r\nQUIT\r\n")
 	if got := m.readAll(); !strings.Contains(got, "250 2.0.0 Ok: queued as 00000001\r\n") {
 		t.Fatalf("SMTP said %q", got)
 	}
-	converse(t, dial(t, addr("pop3", false)), pop3Greeting+`
+	converse(t, connect(t, addr("pop3", false)), pop3Greeting+`
 > USER student
 < +OK hello student; now send PASS practice
 > PASS practice
@@ -127,7 +127,7 @@ func TestLabServicesAndSummary(t *testing.T) {
 <
 < .
 `)
-	converse(t, dial(t, addr("imap", false)), imapLogin+`
+	converse(t, connect(t, addr("imap", false)), imapLogin+`
 > a2 EXAMINE INBOX
 < * FLAGS (\Answered \Flagged \Deleted \Seen \Draft)
 < * OK [PERMANENTFLAGS ()] read-only mailbox; flags cannot be changed

@@ -25,7 +25,7 @@ func crlf(s string) string { return strings.ReplaceAll(s, "\n", "\r\n") }
 
 func TestPOP3Login(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	converse(t, dial(t, addr), pop3Greeting+`
+	converse(t, connect(t, addr), pop3Greeting+`
 > STAT
 < -ERR log in first: USER yourname, then PASS practice
 > PASS practice
@@ -54,7 +54,7 @@ func TestPOP3Login(t *testing.T) {
 
 func TestPOP3QuitBeforeLogin(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	converse(t, dial(t, addr), pop3Greeting+`
+	converse(t, connect(t, addr), pop3Greeting+`
 > QUIT
 < +OK rawtalk practice POP3 server signing off
 <eof
@@ -63,7 +63,7 @@ func TestPOP3QuitBeforeLogin(t *testing.T) {
 
 func TestPOP3CapaAndNoop(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	converse(t, dial(t, addr), pop3Greeting+`
+	converse(t, connect(t, addr), pop3Greeting+`
 > CAPA
 < +OK capability list follows
 < USER
@@ -85,7 +85,7 @@ func TestPOP3CapaAndNoop(t *testing.T) {
 
 func TestPOP3ListAndUIDL(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	converse(t, dial(t, addr), pop3Login+`
+	converse(t, connect(t, addr), pop3Login+`
 > LIST
 < +OK 3 messages (1227 octets)
 < 1 452
@@ -113,7 +113,7 @@ func TestPOP3ListAndUIDL(t *testing.T) {
 // the second message that start with a dot come with two.
 func TestPOP3Retr(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, pop3Login+"> RETR 2\n")
 	text := crlf(starterMessages[1])
 	c.expect("+OK 468 octets\r\n" + strings.ReplaceAll(text, "\r\n.", "\r\n..") + ".\r\n")
@@ -133,7 +133,7 @@ func TestPOP3Retr(t *testing.T) {
 // TestPOP3Top checks TOP: the header, the empty line and n lines.
 func TestPOP3Top(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	converse(t, dial(t, addr), pop3Login+`
+	converse(t, connect(t, addr), pop3Login+`
 > TOP 3 2
 < +OK top of message follows
 < From: Cafeteria <lunch@localhost>
@@ -165,7 +165,7 @@ func TestPOP3Top(t *testing.T) {
 // removes: a second session sees what the first left.
 func TestPOP3DeleAndRset(t *testing.T) {
 	s, addr := startServer(t, "pop3", nil)
-	first := dial(t, addr)
+	first := connect(t, addr)
 	converse(t, first, pop3Login+`
 > DELE 1
 < +OK message 1 deleted; it goes at QUIT, RSET undoes
@@ -192,14 +192,14 @@ func TestPOP3DeleAndRset(t *testing.T) {
 	if n := len(s.Mail().Messages()); n != 3 {
 		t.Fatalf("%d messages after a session without QUIT, want 3", n)
 	}
-	converse(t, dial(t, addr), pop3Login+`
+	converse(t, connect(t, addr), pop3Login+`
 > DELE 2
 < +OK message 2 deleted; it goes at QUIT, RSET undoes
 > QUIT
 < +OK rawtalk practice POP3 server signing off (1 message deleted, 2 messages left)
 <eof
 `)
-	converse(t, dial(t, addr), pop3Greeting+`
+	converse(t, connect(t, addr), pop3Greeting+`
 > USER student
 < +OK hello student; now send PASS practice
 > PASS practice
@@ -214,7 +214,7 @@ func TestPOP3DeleAndRset(t *testing.T) {
 
 func TestPOP3Errors(t *testing.T) {
 	_, addr := startServer(t, "pop3", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, pop3Greeting+`
 > HELO
 < -ERR unknown command "HELO"; the commands are USER, PASS, STAT, LIST, RETR, DELE, RSET, TOP, UIDL, CAPA, NOOP, QUIT
@@ -234,7 +234,7 @@ func TestPOP3Errors(t *testing.T) {
 
 func TestPOP3IdleTimeout(t *testing.T) {
 	_, addr := startServer(t, "pop3", func(s *Server) { s.IdleTimeout = 100 * time.Millisecond })
-	converse(t, dial(t, addr), pop3Greeting+`
+	converse(t, connect(t, addr), pop3Greeting+`
 < -ERR disconnected for inactivity
 <eof
 `)
@@ -242,8 +242,8 @@ func TestPOP3IdleTimeout(t *testing.T) {
 
 func TestPOP3Busy(t *testing.T) {
 	_, addr := startServer(t, "pop3", func(s *Server) { s.MaxConns = 1 })
-	converse(t, dial(t, addr), pop3Greeting)
-	converse(t, dial(t, addr), `
+	converse(t, connect(t, addr), pop3Greeting)
+	converse(t, connect(t, addr), `
 < -ERR [SYS/TEMP] too many connections; try again later
 <eof
 `)
@@ -255,7 +255,7 @@ func TestPOP3Busy(t *testing.T) {
 func TestPOP3ReadsSMTPMail(t *testing.T) {
 	smtp, smtpAddr := startServer(t, "smtp", nil)
 	_, pop3Addr := startServer(t, "pop3", func(s *Server) { s.mail = smtp.Mail() })
-	c := dial(t, smtpAddr)
+	c := connect(t, smtpAddr)
 	c.send("HELO me\r\nMAIL FROM:<me@example.com>\r\nRCPT TO:<student@localhost>\r\nDATA\r\n" +
 		"Subject: hi\r\n\r\n..dot\r\n.\r\nQUIT\r\n")
 	got := c.readAll()
@@ -263,7 +263,7 @@ func TestPOP3ReadsSMTPMail(t *testing.T) {
 		t.Fatalf("SMTP said %q", got)
 	}
 	text := "Return-Path: <me@example.com>\r\nSubject: hi\r\n\r\n.dot\r\n"
-	converse(t, dial(t, pop3Addr), pop3Greeting+fmt.Sprintf(`
+	converse(t, connect(t, pop3Addr), pop3Greeting+fmt.Sprintf(`
 > USER student
 < +OK hello student; now send PASS practice
 > PASS practice

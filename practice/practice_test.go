@@ -60,7 +60,7 @@ type client struct {
 	r    *bufio.Reader
 }
 
-func dial(t *testing.T, addr string) *client {
+func connect(t *testing.T, addr string) *client {
 	t.Helper()
 	c, err := net.Dial("tcp4", addr)
 	if err != nil {
@@ -151,7 +151,7 @@ func TestNewUnknownKind(t *testing.T) {
 
 func TestEcho(t *testing.T) {
 	_, addr := startServer(t, "echo", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, `
 > hello
 < hello
@@ -169,11 +169,11 @@ func TestIdleTimeout(t *testing.T) {
 	tune := func(s *Server) { s.IdleTimeout = 100 * time.Millisecond }
 	t.Run("echo", func(t *testing.T) {
 		_, addr := startServer(t, "echo", tune)
-		dial(t, addr).expectEOF()
+		connect(t, addr).expectEOF()
 	})
 	t.Run("smtp", func(t *testing.T) {
 		_, addr := startServer(t, "smtp", tune)
-		converse(t, dial(t, addr), `
+		converse(t, connect(t, addr), `
 < 220 localhost ESMTP rawtalk practice server; mail stays in memory
 < 421 4.4.2 localhost Error: timeout exceeded
 <eof
@@ -181,7 +181,7 @@ func TestIdleTimeout(t *testing.T) {
 	})
 	t.Run("smtp in DATA", func(t *testing.T) {
 		_, addr := startServer(t, "smtp", tune)
-		c := dial(t, addr)
+		c := connect(t, addr)
 		c.send("HELO me\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nhalf a message\r\n")
 		c.expect("220 localhost ESMTP rawtalk practice server; mail stays in memory\r\n" +
 			"250 localhost\r\n250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n354 End data with <CR><LF>.<CR><LF>\r\n" +
@@ -192,11 +192,11 @@ func TestIdleTimeout(t *testing.T) {
 		// A quiet client between requests is closed without an answer, as
 		// real servers do with keep-alive connections.
 		_, addr := startServer(t, "http", tune)
-		dial(t, addr).expectEOF()
+		connect(t, addr).expectEOF()
 	})
 	t.Run("http in a request", func(t *testing.T) {
 		_, addr := startServer(t, "http", tune)
-		c := dial(t, addr)
+		c := connect(t, addr)
 		c.send("GET / HTTP/1.1\r\nHost: x\r\n")
 		got := c.readAll()
 		if !strings.HasPrefix(got, "HTTP/1.1 408 Request Timeout\r\n") || !strings.Contains(got, "\r\nConnection: close\r\n") {
@@ -211,26 +211,26 @@ func TestMaxConns(t *testing.T) {
 	one := func(s *Server) { s.MaxConns = 1 }
 	t.Run("echo", func(t *testing.T) {
 		_, addr := startServer(t, "echo", one)
-		first := dial(t, addr)
+		first := connect(t, addr)
 		converse(t, first, "> in\n< in\n") // the first client is being served
-		dial(t, addr).expectEOF()
+		connect(t, addr).expectEOF()
 		converse(t, first, "> still served\n< still served\n")
 	})
 	t.Run("smtp", func(t *testing.T) {
 		_, addr := startServer(t, "smtp", one)
-		first := dial(t, addr)
+		first := connect(t, addr)
 		first.expect("220 localhost ESMTP rawtalk practice server; mail stays in memory\r\n")
-		converse(t, dial(t, addr), `
+		converse(t, connect(t, addr), `
 < 421 4.3.2 localhost Error: too many connections; try again later
 <eof
 `)
 	})
 	t.Run("http", func(t *testing.T) {
 		_, addr := startServer(t, "http", one)
-		first := dial(t, addr)
+		first := connect(t, addr)
 		first.send("GET /hello HTTP/1.1\r\nHost: x\r\n\r\n")
 		first.expect("HTTP/1.1 200 OK\r\n")
-		second := dial(t, addr)
+		second := connect(t, addr)
 		second.send("GET / HTTP/1.1\r\nHost: x\r\n\r\n")
 		got := second.readAll()
 		if !strings.HasPrefix(got, "HTTP/1.1 503 Service Unavailable\r\n") {
@@ -253,7 +253,7 @@ func TestServeEndsConnections(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, ln) }()
-	c := dial(t, ln.Addr().String())
+	c := connect(t, ln.Addr().String())
 	converse(t, c, "> ping\n< ping\n")
 	cancel()
 	c.expectEOF()
@@ -276,7 +276,7 @@ func TestServeEndsConnections(t *testing.T) {
 func TestOnConnect(t *testing.T) {
 	seen := make(chan net.Addr, 1)
 	_, addr := startServer(t, "echo", func(s *Server) { s.OnConnect = func(a net.Addr) { seen <- a } })
-	c := dial(t, addr)
+	c := connect(t, addr)
 	select {
 	case a := <-seen:
 		if a.String() != c.conn.LocalAddr().String() {
@@ -317,7 +317,7 @@ func TestServeOutOfFiles(t *testing.T) {
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- s.Serve(ctx, &flakyListener{Listener: ln, failures: 3}) }()
-	converse(t, dial(t, ln.Addr().String()), "> still serving\n< still serving\n")
+	converse(t, connect(t, ln.Addr().String()), "> still serving\n< still serving\n")
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("Serve = %v", err)

@@ -18,6 +18,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // Defaults for a Server's limits, chosen for a person typing slowly: the idle
@@ -317,8 +319,8 @@ func plural(n int, noun string) string {
 // isTransient tells whether an accept failure may pass: too many open
 // files, or a client that left before it was accepted.
 func isTransient(err error) bool {
-	return errors.Is(err, syscall.EMFILE) || errors.Is(err, syscall.ENFILE) ||
-		errors.Is(err, syscall.ECONNABORTED) || errors.Is(err, syscall.ENOBUFS) || isTimeout(err)
+	return dial.IsErrno(err, syscall.EMFILE) || dial.IsErrno(err, syscall.ENFILE) ||
+		dial.IsErrno(err, syscall.ECONNABORTED) || dial.IsErrno(err, syscall.ENOBUFS) || isTimeout(err)
 }
 
 // isTimeout tells whether err is a deadline passing.

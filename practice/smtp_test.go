@@ -17,7 +17,7 @@ const greeting = "< 220 localhost ESMTP rawtalk practice server; mail stays in m
 // types it from the HELP text.
 func TestSMTPTransaction(t *testing.T) {
 	s, addr := startServer(t, "smtp", nil)
-	converse(t, dial(t, addr), greeting+`
+	converse(t, connect(t, addr), greeting+`
 > EHLO student
 < 250-localhost Hello student
 < 250-SIZE 1048576
@@ -62,7 +62,7 @@ func TestSMTPTransaction(t *testing.T) {
 // a space after the colon, addresses without brackets, HELO.
 func TestSMTPLenient(t *testing.T) {
 	s, addr := startServer(t, "smtp", nil)
-	converse(t, dial(t, addr), greeting+`
+	converse(t, connect(t, addr), greeting+`
 >lf helo me
 < 250 localhost
 >lf mail from: <>
@@ -87,7 +87,7 @@ func TestSMTPLenient(t *testing.T) {
 // line is removed, and only a line of one dot ends the text.
 func TestSMTPDotUnstuffing(t *testing.T) {
 	s, addr := startServer(t, "smtp", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	c.send("HELO me\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n" +
 		"..\r\n...\r\n.not the end\r\n. \r\nend.\r\n.\r\nQUIT\r\n")
 	converse(t, c, greeting+`
@@ -109,7 +109,7 @@ func TestSMTPDotUnstuffing(t *testing.T) {
 // and that RSET and EHLO end a transaction.
 func TestSMTPBadSequence(t *testing.T) {
 	s, addr := startServer(t, "smtp", nil)
-	converse(t, dial(t, addr), greeting+`
+	converse(t, connect(t, addr), greeting+`
 > MAIL FROM:<a@b>
 < 503 5.5.1 Error: send HELO/EHLO first
 > HELO me
@@ -150,7 +150,7 @@ func TestSMTPBadSequence(t *testing.T) {
 // connection stays usable after each.
 func TestSMTPSyntax(t *testing.T) {
 	_, addr := startServer(t, "smtp", nil)
-	converse(t, dial(t, addr), greeting+`
+	converse(t, connect(t, addr), greeting+`
 > FOO
 < 500 5.5.2 Error: command not recognized
 >
@@ -203,7 +203,7 @@ func TestSMTPSyntax(t *testing.T) {
 
 func TestSMTPHelp(t *testing.T) {
 	_, addr := startServer(t, "smtp", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, greeting+"> HELP\n")
 	want := strings.ReplaceAll(smtpHelp, "\n", "\r\n") + "\r\n"
 	c.expect(want)
@@ -220,7 +220,7 @@ func TestSMTPHelp(t *testing.T) {
 // limit and a message over SIZE; each is refused and the session goes on.
 func TestSMTPLimits(t *testing.T) {
 	s, addr := startServer(t, "smtp", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, greeting)
 	c.send("NOOP " + strings.Repeat("x", smtpCommandLimit) + "\r\n")
 	converse(t, c, `
@@ -262,7 +262,7 @@ func TestSMTPLimits(t *testing.T) {
 // only sends junk, as Postfix does.
 func TestSMTPTooManyErrors(t *testing.T) {
 	_, addr := startServer(t, "smtp", nil)
-	c := dial(t, addr)
+	c := connect(t, addr)
 	converse(t, c, greeting)
 	c.send(strings.Repeat("junk\r\n", smtpMaxErrors+5))
 	converse(t, c, strings.Repeat("< 500 5.5.2 Error: command not recognized\n", smtpMaxErrors)+`

@@ -345,9 +345,7 @@ const (
 func classify(err error, network string) State {
 	errno, ok := err.(syscall.Errno) // the built-in prober's errors: no allocation
 	if !ok {
-		var wrapped syscall.Errno
-		ok = errors.As(err, &wrapped)
-		errno = wrapped
+		errno, ok = dial.Errno(err) // Winsock's numbers too
 	}
 	if ok {
 		switch errno {
@@ -369,7 +367,7 @@ func classify(err error, network string) State {
 
 func isTimeout(err error) bool {
 	var ne net.Error
-	return errors.Is(err, syscall.ETIMEDOUT) || errors.Is(err, os.ErrDeadlineExceeded) ||
+	return dial.IsErrno(err, syscall.ETIMEDOUT) || errors.Is(err, os.ErrDeadlineExceeded) ||
 		errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 

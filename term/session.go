@@ -231,19 +231,20 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
-	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGWINCH)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
 	if s.opt.Banner != "" {
 		s.notef("%s", s.opt.Banner)
 	}
 
 	var wg sync.WaitGroup
-	wg.Add(4)
+	wg.Add(5)
 	go func() { defer wg.Done(); s.readServer() }()
 	go func() { defer wg.Done(); s.readKeys() }()
 	go func() { defer wg.Done(); defer s.guard(); s.snd.run() }()
 	stopSignals := make(chan struct{})
 	go func() { defer wg.Done(); s.watchSignals(sigs, stopSignals) }()
+	go func() { defer wg.Done(); defer s.guard(); watchResize(s.tty, stopSignals, s.resized) }()
 
 	err = s.loop()
 
@@ -297,25 +298,23 @@ func (s *Session) readServer() {
 	}
 }
 
-// watchSignals ends the session on SIGINT, SIGTERM and SIGHUP, and passes
-// a new window size on to the editor and to telnet.
+// watchSignals ends the session on SIGINT, SIGTERM and SIGHUP.
 func (s *Session) watchSignals(sigs <-chan os.Signal, stop <-chan struct{}) {
 	defer s.guard()
-	for {
-		select {
-		case <-stop:
-			return
-		case sig := <-sigs:
-			if sig == syscall.SIGWINCH {
-				s.in.writeRune(runeResize)
-				if s.opt.Telnet != nil {
-					cols, rows := s.tty.size()
-					s.opt.Telnet.Resize(cols, rows)
-				}
-				continue
-			}
-			s.end(endSignal, &SignalError{Signal: sig})
-		}
+	select {
+	case <-stop:
+	case sig := <-sigs:
+		s.end(endSignal, &SignalError{Signal: sig})
+	}
+}
+
+// resized passes a new window size on to the editor and to telnet; the
+// per-system watchResize calls it (resize_unix.go, resize_windows.go).
+func (s *Session) resized() {
+	s.in.writeRune(runeResize)
+	if s.opt.Telnet != nil {
+		cols, rows := s.tty.size()
+		s.opt.Telnet.Resize(cols, rows)
 	}
 }
 

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // Interactive sessions through a real pseudo-terminal, against real servers
@@ -97,20 +99,6 @@ type tty struct {
 	exitErr error
 }
 
-// rawtalkPath links the test binary under the name rawtalk, which
-// TestMain runs as the real program.
-func rawtalkPath(t *testing.T) string {
-	exe, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	link := filepath.Join(t.TempDir(), "rawtalk")
-	if err := os.Symlink(exe, link); err != nil {
-		t.Fatal(err)
-	}
-	return link
-}
-
 func startTTY(t *testing.T, env []string, args ...string) *tty {
 	t.Helper()
 	return startTTYCommand(t, exec.Command(rawtalkPath(t), args...), env)
@@ -130,7 +118,7 @@ func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
 		t.Fatal(err)
 	}
 	// The mode the user's shell left, taken before rawtalk can change it.
-	st, err := unix.IoctlGetTermios(int(slave.Fd()), unix.TCGETS)
+	st, err := unix.IoctlGetTermios(int(slave.Fd()), ioctlGetTermios)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -253,7 +241,7 @@ func (c *tty) screenText() string {
 // rawtalk ran: what `stty -g` would print before and after.
 func (c *tty) checkRestored() {
 	c.t.Helper()
-	after, err := unix.IoctlGetTermios(int(c.master.Fd()), unix.TCGETS)
+	after, err := unix.IoctlGetTermios(int(c.master.Fd()), ioctlGetTermios)
 	if err != nil {
 		c.t.Fatal(err)
 	}
@@ -284,7 +272,7 @@ func TestInteractiveTypedLineGoesWithCRLF(t *testing.T) {
 // checkRaw fails if the terminal is not in rawtalk's raw mode.
 func (c *tty) checkRaw() {
 	c.t.Helper()
-	st, err := unix.IoctlGetTermios(int(c.master.Fd()), unix.TCGETS)
+	st, err := unix.IoctlGetTermios(int(c.master.Fd()), ioctlGetTermios)
 	if err != nil {
 		c.t.Fatal(err)
 	}

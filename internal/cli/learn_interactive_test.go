@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // The learning aids in an interactive session, through a real

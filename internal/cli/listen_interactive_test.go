@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // The netcat modes on a terminal: a listener, UDP, a unix socket and the

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // The interactive session over telnet and over a TLS upgrade typed by hand,

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // Reliability through a real pseudo-terminal: hostile servers, floods,

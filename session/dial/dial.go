@@ -54,16 +54,16 @@ func (e *ConnectError) Error() string {
 func (e *ConnectError) Unwrap() error { return e.Err }
 
 // Refused, TimedOut and Unreachable classify the failure for hints.
-func (e *ConnectError) Refused() bool { return errors.Is(e.Err, syscall.ECONNREFUSED) }
+func (e *ConnectError) Refused() bool { return IsErrno(e.Err, syscall.ECONNREFUSED) }
 
 func (e *ConnectError) TimedOut() bool {
-	return errors.Is(e.Err, syscall.ETIMEDOUT) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
+	return IsErrno(e.Err, syscall.ETIMEDOUT) || errors.Is(e.Err, os.ErrDeadlineExceeded) ||
 		errors.Is(e.Err, context.DeadlineExceeded)
 }
 
 func (e *ConnectError) Unreachable() bool {
-	return errors.Is(e.Err, syscall.ENETUNREACH) || errors.Is(e.Err, syscall.EHOSTUNREACH) ||
-		errors.Is(e.Err, syscall.EADDRNOTAVAIL)
+	return IsErrno(e.Err, syscall.ENETUNREACH) || IsErrno(e.Err, syscall.EHOSTUNREACH) ||
+		IsErrno(e.Err, syscall.EADDRNOTAVAIL)
 }
 
 // HostError is a name that could not be turned into an address.
@@ -227,7 +227,7 @@ func isBindError(err error) bool {
 func reuseAddr(network, address string, c syscall.RawConn) error {
 	var serr error
 	err := c.Control(func(fd uintptr) {
-		serr = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
+		serr = syscall.SetsockoptInt(sockHandle(fd), syscall.SOL_SOCKET, syscall.SO_REUSEADDR, 1)
 	})
 	if err != nil {
 		return err
@@ -273,8 +273,7 @@ func SystemError(err error) error {
 // Strerror is a system error as C programs print it ("Connection refused"),
 // so rawtalk's messages read like nc's and telnet's.
 func Strerror(err error) string {
-	var errno syscall.Errno
-	if errors.As(err, &errno) {
+	if errno, ok := Errno(err); ok {
 		s := errno.Error()
 		if s != "" {
 			return strings.ToUpper(s[:1]) + s[1:]

@@ -2,7 +2,6 @@ package dial
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"strings"
@@ -41,9 +40,9 @@ func (e *ListenError) Error() string {
 func (e *ListenError) Unwrap() error { return e.Err }
 
 // InUse, Denied and NotLocal classify the failure for hints.
-func (e *ListenError) InUse() bool    { return errors.Is(e.Err, syscall.EADDRINUSE) }
-func (e *ListenError) Denied() bool   { return errors.Is(e.Err, syscall.EACCES) }
-func (e *ListenError) NotLocal() bool { return errors.Is(e.Err, syscall.EADDRNOTAVAIL) }
+func (e *ListenError) InUse() bool    { return IsErrno(e.Err, syscall.EADDRINUSE) }
+func (e *ListenError) Denied() bool   { return IsErrno(e.Err, syscall.EACCES) }
+func (e *ListenError) NotLocal() bool { return IsErrno(e.Err, syscall.EADDRNOTAVAIL) }
 
 // address is the host:port to bind. A name is looked up and its first
 // address of the allowed family is used, as nc does.

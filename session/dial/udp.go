@@ -2,7 +2,6 @@ package dial
 
 import (
 	"context"
-	"errors"
 	"io"
 	"net"
 	"sync"
@@ -74,7 +73,7 @@ func (c *udpConn) Read(p []byte) (int, error) {
 // the reader is woken with the same news, so that the session ends.
 func (c *udpConn) Write(p []byte) (int, error) {
 	n, err := c.UDPConn.Write(p)
-	if errors.Is(err, syscall.ECONNREFUSED) {
+	if IsErrno(err, syscall.ECONNREFUSED) {
 		c.refused.Store(true)
 		c.UDPConn.SetReadDeadline(time.Now())
 	}
@@ -108,7 +107,7 @@ func copyDatagrams(w io.Writer, r io.Reader) (int64, error) {
 // explain turns ECONNREFUSED, the kernel's report of an ICMP port
 // unreachable, into a *ConnectError naming the port.
 func (c *udpConn) explain(err error) error {
-	if err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
+	if err == nil || !IsErrno(err, syscall.ECONNREFUSED) {
 		return err
 	}
 	e := &ConnectError{Network: "udp", Err: syscall.ECONNREFUSED}
@@ -163,7 +162,7 @@ func connectUDP(pc *net.UDPConn, peer *net.UDPAddr) error {
 	}
 	var cerr error
 	err = raw.Control(func(fd uintptr) {
-		local, err := syscall.Getsockname(int(fd))
+		local, err := syscall.Getsockname(sockHandle(fd))
 		if err != nil {
 			cerr = err
 			return
@@ -178,7 +177,7 @@ func connectUDP(pc *net.UDPConn, peer *net.UDPAddr) error {
 			copy(a.Addr[:], peer.IP.To16())
 			sa = a
 		}
-		cerr = syscall.Connect(int(fd), sa)
+		cerr = syscall.Connect(sockHandle(fd), sa)
 	})
 	if err != nil {
 		return err

@@ -60,7 +60,7 @@ func DialUnix(ctx context.Context, path string, timeout time.Duration) (net.Conn
 	conn, err := d.DialContext(ctx, "unix", path)
 	if err != nil {
 		err = SystemError(err)
-		if errors.Is(err, syscall.ECONNREFUSED) && !isSocketFile(path) && !strings.HasPrefix(path, "@") {
+		if IsErrno(err, syscall.ECONNREFUSED) && !isSocketFile(path) && !strings.HasPrefix(path, "@") {
 			err = errNotSocket
 		}
 		return nil, &UnixError{Op: "connect to", Path: path, Err: err}
@@ -82,7 +82,7 @@ func ListenUnix(path string) (*net.UnixListener, error) {
 		return ln, nil
 	}
 	err = SystemError(err)
-	if !errors.Is(err, syscall.EADDRINUSE) || strings.HasPrefix(path, "@") {
+	if !IsErrno(err, syscall.EADDRINUSE) || strings.HasPrefix(path, "@") {
 		return nil, &UnixError{Op: "listen on", Path: path, Err: err}
 	}
 	if !isSocketFile(path) {
@@ -94,7 +94,7 @@ func ListenUnix(path string) (*net.UnixListener, error) {
 		probe.Close()
 		return nil, &UnixError{Op: "listen on", Path: path, Err: errListening}
 	}
-	if !errors.Is(perr, syscall.ECONNREFUSED) {
+	if !IsErrno(perr, syscall.ECONNREFUSED) {
 		return nil, &UnixError{Op: "listen on", Path: path, Err: err}
 	}
 	if rerr := os.Remove(path); rerr != nil {
@@ -121,11 +121,11 @@ func unwrapPathError(err error) error {
 }
 
 // NoSocket, Refused and NotStale classify a UnixError for hints.
-func (e *UnixError) NoSocket() bool { return errors.Is(e.Err, syscall.ENOENT) }
-func (e *UnixError) Refused() bool  { return errors.Is(e.Err, syscall.ECONNREFUSED) }
+func (e *UnixError) NoSocket() bool { return IsErrno(e.Err, syscall.ENOENT) }
+func (e *UnixError) Refused() bool  { return IsErrno(e.Err, syscall.ECONNREFUSED) }
 func (e *UnixError) NotStale() bool { return errors.Is(e.Err, errNotStale) }
 func (e *UnixError) InUse() bool {
-	return errors.Is(e.Err, errListening) || errors.Is(e.Err, syscall.EADDRINUSE)
+	return errors.Is(e.Err, errListening) || IsErrno(e.Err, syscall.EADDRINUSE)
 }
-func (e *UnixError) Denied() bool     { return errors.Is(e.Err, syscall.EACCES) }
+func (e *UnixError) Denied() bool     { return IsErrno(e.Err, syscall.EACCES) }
 func (e *UnixError) NotASocket() bool { return errors.Is(e.Err, errNotSocket) }

@@ -4,11 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/rawtalk/rawtalk/session/dial"
 	"io"
 	"net"
 	"syscall"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // PipeOptions are the netcat knobs of piped mode.
@@ -146,7 +147,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 			case r.err == nil:
 				// The server closed. Keep sending what stdin still has, as nc
 				// does, unless the user asked to stop at stdin EOF only.
-			case errors.Is(r.err, syscall.EPIPE):
+			case dial.IsErrno(r.err, syscall.EPIPE):
 				// stdout was closed (`| head -c 10`): the reader is done.
 				upDone = true
 			default:
@@ -216,10 +217,10 @@ func isNetWriteError(err error, conn net.Conn) bool {
 	if errors.As(err, &op) || errors.As(err, &refused) {
 		return true
 	}
-	return errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
+	return dial.IsErrno(err, syscall.EPIPE) || dial.IsErrno(err, syscall.ECONNRESET) || errors.Is(err, net.ErrClosed)
 }
 
-func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
+func isReset(err error) bool { return dial.IsErrno(err, syscall.ECONNRESET) }
 
 // crlfReader turns each LF not already preceded by CR into CRLF (-C).
 // Output is at most twice the input, so the converted bytes always fit in

@@ -6,9 +6,10 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"fmt"
-	"github.com/rawtalk/rawtalk/internal/quote"
 	"strings"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // Describe puts a TLS connection in words, one fact a line, for -v and the

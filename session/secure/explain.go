@@ -98,7 +98,7 @@ func (h handshakeFailure) explain() *TLSError {
 	case errors.Is(h.err, io.EOF), errors.Is(h.err, io.ErrUnexpectedEOF):
 		e.Reason = fmt.Sprintf("%s closed the connection during the handshake for %s", h.peer, h.name)
 		e.Hint = "is this port TLS? try without --tls"
-	case errors.Is(h.err, syscall.ECONNRESET):
+	case dial.IsErrno(h.err, syscall.ECONNRESET):
 		e.Reason = fmt.Sprintf("%s reset the connection during the handshake for %s", h.peer, h.name)
 		e.Hint = "is this port TLS? try without --tls"
 	default:

@@ -6,13 +6,14 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
-	"github.com/rawtalk/rawtalk/internal/quote"
-	"github.com/rawtalk/rawtalk/session/dial"
 	"net"
 	"os"
 	"regexp"
 	"sync"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // settleTime is how long StartTLS listens for server bytes still on their

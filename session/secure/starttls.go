@@ -178,7 +178,7 @@ func (d *dialogue) lost(err error, waiting string) error {
 		return d.fail(err, hint, "%s sent nothing for %v while rawtalk waited for %s", d.peer, d.timeout, waiting)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return d.fail(err, d.protoHint(), "%s closed the connection while rawtalk waited for %s", d.peer, waiting)
-	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+	case dial.IsErrno(err, syscall.ECONNRESET), dial.IsErrno(err, syscall.EPIPE):
 		return d.fail(err, d.protoHint(), "%s reset the connection while rawtalk waited for %s", d.peer, waiting)
 	}
 	return d.fail(err, "", "%s: %s", waiting, dial.Strerror(dial.SystemError(err)))

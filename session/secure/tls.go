@@ -102,7 +102,7 @@ func fileError(flag, path string, err error) error {
 		err = pathErr.Err
 	}
 	reason := err.Error()
-	if errors.Is(err, syscall.EISDIR) {
+	if dial.IsErrno(err, syscall.EISDIR) {
 		reason = "is a directory"
 	}
 	return &dial.ArgError{Arg: path, What: flag + " file", Reason: reason}

@@ -6,7 +6,6 @@ import (
 	"crypto/tls"
 	"encoding/hex"
 	"errors"
-	"github.com/rawtalk/rawtalk/session/dial"
 	"io"
 	"net"
 	"os"
@@ -14,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 
 	"github.com/rawtalk/rawtalk/internal/tlstest"
 )
