@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
@@ -21,16 +22,39 @@ import (
 // device (/dev/ttys003, /dev/pts/2). If no device is found, stdin is
 // returned and the last read stays blocked until a key or exit.
 func KeyReader(stdin *os.File) io.Reader {
-	var st unix.Stat_t
-	if unix.Fstat(int(stdin.Fd()), &st) != nil || st.Mode&unix.S_IFMT != unix.S_IFCHR {
+	rdev, ok := charDevice(stdin)
+	if !ok {
 		return stdin
 	}
-	for _, name := range ttyNames(int(stdin.Fd()), uint64(st.Rdev)) {
-		if f := openPollable(name, uint64(st.Rdev)); f != nil {
+	for _, name := range ttyNames(fdOf(stdin), rdev) {
+		if f := openPollable(name, rdev); f != nil {
 			return f
 		}
 	}
 	return stdin
+}
+
+// charDevice is the device number of f, if f is a character device. It
+// stays off f.Fd(), which would put a pollable file in blocking mode.
+func charDevice(f *os.File) (rdev uint64, ok bool) {
+	fi, err := f.Stat()
+	if err != nil || fi.Mode()&os.ModeCharDevice == 0 {
+		return 0, false
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return 0, false
+	}
+	return uint64(st.Rdev), true
+}
+
+// fdOf is f's descriptor number, -1 if unknown, read without f.Fd().
+func fdOf(f *os.File) int {
+	n := -1
+	if raw, err := f.SyscallConn(); err == nil {
+		raw.Control(func(fd uintptr) { n = int(fd) })
+	}
+	return n
 }
 
 // ttyNames are the candidate device names of the terminal on fd, whose
@@ -54,8 +78,7 @@ func openPollable(name string, rdev uint64) *os.File {
 	if err != nil {
 		return nil
 	}
-	var st unix.Stat_t
-	if unix.Fstat(int(f.Fd()), &st) != nil || uint64(st.Rdev) != rdev ||
+	if got, ok := charDevice(f); !ok || got != rdev ||
 		f.SetReadDeadline(time.Time{}) != nil { // not pollable: os.ErrNoDeadline
 		f.Close()
 		return nil
