@@ -5,12 +5,14 @@ package scan
 import (
 	"net"
 	"os"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // newTCPProber is net.Dialer where the fast prober of probe_linux.go is not
-// available.
+// available, with closed loopback ports refusing at once on Windows.
 func newTCPProber(opt Options) prober {
-	opt.Dial = (&net.Dialer{}).DialContext
+	opt.Dial = (&net.Dialer{Control: dial.FastRefusal}).DialContext
 	return &dialProber{opt: opt}
 }
 

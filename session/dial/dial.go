@@ -140,7 +140,7 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 		if d.OnTry != nil {
 			d.OnTry(ip)
 		}
-		nd := net.Dialer{Timeout: d.Timeout, LocalAddr: d.localAddr(network)}
+		nd := net.Dialer{Timeout: d.Timeout, LocalAddr: d.localAddr(network), Control: FastRefusal}
 		if d.SourcePort != 0 && network == "tcp" {
 			// A port left in TIME_WAIT by the last run may be bound again,
 			// so `-p 40000` works twice in a row.
