@@ -14,6 +14,9 @@ func IsErrno(err error, target syscall.Errno) bool {
 	if errors.Is(err, target) {
 		return true
 	}
+	if !errnosDiffer {
+		return false // Unix: errors.Is has said it all
+	}
 	errno, ok := Errno(err)
 	return ok && errno == target
 }

@@ -6,6 +6,9 @@ import (
 	"golang.org/x/sys/windows"
 )
 
+// errnosDiffer is true: Winsock has its own numbers.
+const errnosDiffer = true
+
 // posixErrors names Windows' socket and pipe errors as POSIX does, so that
 // IsErrno's checks and Strerror's words ("Connection refused", not
 // "connectex: No connection could be made because the target machine
