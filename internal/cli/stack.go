@@ -9,9 +9,10 @@ package cli
 //	transcript (--log), then the view's timing (--timestamps) (learn.go)
 //	telnet (--telnet, or port 23)
 //
-// Piped mode puts telnet over the view, so the view times the server's
-// bytes as they come off the wire; interactive mode puts the view over
-// telnet, so that it sees and dumps what the user sends as typed.
+// The view's layer sees only what is sent (it times --timestamps from the
+// last send, and dumps sent bytes on a terminal). Piped mode puts telnet
+// over it, so it sees the bytes as they go on the wire; interactive mode
+// puts it over telnet, so it sees what the user typed.
 
 import (
 	"crypto/tls"
