@@ -22,6 +22,12 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
+// hintedUsageError is a usage error with a next step: exit 2, the message
+// and its hint instead of the synopsis.
+type hintedUsageError struct{ msg, hint string }
+
+func (e *hintedUsageError) Error() string { return e.msg }
+
 // listenError is a practice server (--demo) that could not listen: exit
 // 1, like any other network failure.
 type listenError struct {
@@ -94,6 +100,7 @@ func explain(err error) outcome {
 		syntax  *script.SyntaxError
 		step    *script.StepError
 		usage   *usageError
+		hinted  *hintedUsageError
 		arg     *dial.ArgError
 		host    *dial.HostError
 		sig     *term.SignalError
@@ -133,6 +140,8 @@ func explain(err error) outcome {
 		return outcome{code: 1, msg: fmt.Sprintf("%s:%d: %s: %s", step.File, step.Line, step.Op, dial.Strerror(step.Err))}
 
 	// The command line.
+	case errors.As(err, &hinted):
+		return outcome{code: 2, msg: hinted.msg, hints: []string{hinted.hint}}
 	case errors.As(err, &usage):
 		return outcome{code: 2, msg: usage.msg, usage: true}
 	case errors.As(err, &arg):

@@ -53,6 +53,7 @@ type options struct {
 	tls           tlsFlags   // --tls, --starttls and their options (tls.go uses them)
 	learn         learnFlags // --log, --hex, --show-ends, --timestamps, --proto, --script (learn.go)
 	netcatOptions            // -l -k -u -U -s -p -x -X -i (-u also scans UDP with -z)
+	hub           hubFlags   // --broker, --chat, --max-conns, --allow, --deny (broker.go)
 }
 
 // netcatOptions are nc's and ncat's flags beyond a TCP client: listening,
@@ -125,6 +126,8 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&n.proxyAuth, "proxy-auth", "", "`USER:PASS` for the proxy (SOCKS5, HTTP Basic; SOCKS4 sends USER)")
 	fs.VarP(&n.idle, "idle-timeout", "i", "close the connection after `SECS` with no data either way (500ms, 2s, 1m also work)")
 
+	addListenFlags(fs, &o.hub)
+
 	fs.StringVar(&o.eol, "eol", "crlf", "interactive: what Enter sends after a line: `crlf|lf|cr|none`")
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
@@ -151,10 +154,10 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&t.tls, "ssl", false, "same as --tls")
 	fs.StringVar(&t.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
 	fs.StringVar(&t.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
-	fs.StringVar(&t.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
+	fs.StringVar(&t.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's; with -l --tls, ask each client for a certificate signed by them")
 	fs.BoolVar(&t.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
-	fs.StringVar(&t.cert, "cert", "", "send the client certificate in PEM `FILE` (it may hold the key too)")
-	fs.StringVar(&t.key, "key", "", "the client certificate's private key, PEM `FILE`")
+	fs.StringVar(&t.cert, "cert", "", "send the client certificate in PEM `FILE` (it may hold the key too); with -l --tls, the server's (default: a fresh self-signed one)")
+	fs.StringVar(&t.key, "key", "", "the --cert certificate's private key, PEM `FILE`")
 	fs.StringSliceVar(&t.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
 	fs.StringVar(&t.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
 
@@ -476,4 +479,111 @@ func portArg(s string) (int, error) {
 		return 0, nil
 	}
 	return dial.LookupPort(s)
+}
+
+// The listener's flags beyond nc's: ncat's hub (--broker, --chat,
+// --max-conns) and address lists (--allow, --deny), and the checks of
+// them and of TLS on a listener, which checkListenFlags makes before
+// anything is bound.
+
+// hubFlags are ncat's listener options.
+type hubFlags struct {
+	broker   bool        // --broker: relay every client's bytes to the others
+	chat     bool        // --chat: the same, line by line, with names
+	maxConns positiveInt // --max-conns: clients at once in the hub; 0 = no limit
+	allow    []string    // --allow: only these addresses may connect
+	deny     []string    // --deny: these addresses may not
+}
+
+func addListenFlags(fs *pflag.FlagSet, h *hubFlags) {
+	fs.BoolVar(&h.broker, "broker", false, "with -l: a hub, as ncat's: every client's bytes go to all the other clients")
+	fs.BoolVar(&h.chat, "chat", false, "with -l: a chat hub, as ncat's: each line goes to the others as <user1> line, escaped; joins and leaves are announced")
+	fs.Var(&h.maxConns, "max-conns", "with --broker or --chat: at most `N` clients at once; more are closed as they come")
+	fs.StringSliceVar(&h.allow, "allow", nil, "with -l: let in only these `ADDRS`, IP addresses and CIDR ranges, comma-separated (-v logs refusals)")
+	fs.StringSliceVar(&h.deny, "deny", nil, "with -l: refuse these `ADDRS`, IP addresses and CIDR ranges, comma-separated")
+}
+
+// positiveInt is a count that must be 1 or more when given; 0 means unset.
+type positiveInt int
+
+func (n *positiveInt) String() string {
+	if *n == 0 {
+		return ""
+	}
+	return strconv.Itoa(int(*n))
+}
+
+func (n *positiveInt) Type() string { return "int" }
+
+func (n *positiveInt) Set(s string) error {
+	v, err := strconv.Atoi(s)
+	if err != nil || v < 1 {
+		return errors.New("want a whole number, 1 or more")
+	}
+	*n = positiveInt(v)
+	return nil
+}
+
+// hub is whether -l runs ncat's hub (--broker or --chat).
+func (h *hubFlags) hub() bool { return h.broker || h.chat }
+
+// checkListenFlags refuses the listener's flags without -l, and the
+// combinations a listener cannot honour, TLS flags for clients among
+// them; dispatch calls it before checkSessionFlags.
+func checkListenFlags(o *options) error {
+	h, t := &o.hub, &o.tls
+	if !o.listen {
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{h.broker, "--broker"}, {h.chat, "--chat"}, {h.maxConns > 0, "--max-conns"}, {len(h.allow) > 0, "--allow"}, {len(h.deny) > 0, "--deny"}} {
+			if f.on {
+				return &hintedUsageError{f.name + " needs -l: it is for a listener", "rawtalk -l " + f.name + " ... PORT, then clients connect to PORT"}
+			}
+		}
+		return nil
+	}
+	switch {
+	case h.maxConns > 0 && !h.hub():
+		return &hintedUsageError{"--max-conns needs --broker or --chat: without them -l serves one client at a time", "rawtalk -l --broker --max-conns N PORT"}
+	case h.hub() && o.udp:
+		return &usageError{"--broker and --chat relay between TCP clients; not with -u"}
+	case h.hub() && (o.learn.script != "" || o.learn.log != "" || o.learn.hex || o.learn.showEnds || o.learn.timestamps):
+		return &usageError{"--broker and --chat relay between clients; --script, --log, --hex, --show-ends and --timestamps need a session with one"}
+	case (len(h.allow) > 0 || len(h.deny) > 0) && (o.udp || o.unix):
+		return &usageError{"--allow and --deny check IP addresses of TCP clients; not with -u or -U"}
+	case t.starttls != "":
+		return &hintedUsageError{"--starttls is for connecting; a listener speaks TLS from the first byte", "rawtalk -l --tls PORT"}
+	case t.tls && o.udp:
+		return &usageError{"--tls with -u: TLS over UDP (DTLS) is not supported"}
+	}
+	for _, f := range []struct {
+		on   bool
+		name string
+	}{{t.pin != "", "--pin"}, {t.insecure, "--insecure"}, {t.serverName != "", "--servername"}} {
+		if f.on {
+			return &hintedUsageError{f.name + " checks the server a client connects to; it means nothing with -l", "with -l --tls, --ca FILE checks the clients' certificates"}
+		}
+	}
+	if !t.tls {
+		for _, f := range []struct {
+			on   bool
+			name string
+		}{{t.cert != "", "--cert"}, {t.key != "", "--key"}, {t.ca != "", "--ca"}, {len(t.alpn) > 0, "--alpn"}} {
+			if f.on {
+				return &hintedUsageError{f.name + " needs --tls: without it -l listens in plain text", "rawtalk -l --tls [--cert FILE --key FILE] PORT (without --cert, a self-signed certificate)"}
+			}
+		}
+	}
+	return nil
+}
+
+// accessList reads --allow and --deny.
+func accessList(h *hubFlags) (dial.AccessList, error) {
+	allow, err := dial.ParseAddrList("--allow", h.allow)
+	if err != nil {
+		return dial.AccessList{}, err
+	}
+	deny, err := dial.ParseAddrList("--deny", h.deny)
+	return dial.AccessList{Allow: allow, Deny: deny}, err
 }

@@ -6,7 +6,9 @@ import (
 	"net"
 	"strings"
 
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/secure"
 	"github.com/rawtalk/rawtalk/term"
 )
 
@@ -14,8 +16,10 @@ import (
 // that end the wait.
 type listening struct {
 	*app
-	say  func(string, ...any) // nc's words: always on a terminal, else with -v
-	sigs *signalWatch
+	say       func(string, ...any) // nc's words: always on a terminal, else with -v
+	sigs      *signalWatch
+	tlsServer *secure.TLSServer // -l --tls (listen_tls.go); nil: plain
+	access    dial.AccessList   // --allow, --deny
 }
 
 // listen is -l: wait for a client over TCP, UDP (-u) or a unix socket (-U)
@@ -29,6 +33,13 @@ func (a *app) listen(args []string) error {
 		l.say = a.con.sayf
 	}
 	defer l.sigs.stop()
+	var err error
+	if l.tlsServer, err = newListenTLS(&a.opt); err != nil {
+		return err
+	}
+	if l.access, err = accessList(&a.opt.hub); err != nil {
+		return err
+	}
 
 	if a.opt.unix {
 		return l.unix(args[0])
@@ -45,6 +56,10 @@ func (a *app) listen(args []string) error {
 		return err
 	}
 	defer ln.Close()
+	if err := l.readyTLS(cfg.Host, ln.Addr()); err != nil {
+		return err
+	}
+	ln = l.access.Guard(ln, l.refused)
 	var words []string
 	for _, addr := range dial.ListenAddrs(ln.Addr(), cfg.Network) {
 		words = append(words, "Listening on "+addr)
@@ -59,6 +74,9 @@ func (l *listening) unix(path string) error {
 		return err
 	}
 	defer ln.Close() // removes the socket file
+	if err := l.readyTLS("", ln.Addr()); err != nil {
+		return err
+	}
 	peerWords := func(net.Conn) string { return path }
 	return l.serve(ln, []string{"Listening on " + path}, peerWords)
 }
@@ -69,6 +87,9 @@ func (l *listening) unix(path string) error {
 func (l *listening) serve(ln net.Listener, listening []string, peerWords func(net.Conn) string) error {
 	for _, line := range listening {
 		l.say("%s", line)
+	}
+	if l.opt.hub.hub() {
+		return l.broker(ln, peerWords)
 	}
 	err := dial.Serve(l.sigs.ctx, ln, l.opt.keepOpen, func(conn net.Conn) error {
 		l.say("Connection received on %s", peerWords(conn))
@@ -113,7 +134,14 @@ func (l *listening) udp(cfg dial.ListenConfig) error {
 // ends everything.
 func (l *listening) talkAccepted(conn net.Conn, peer string) error {
 	defer conn.Close()
-	var err error
+	conn, err := l.handshakeTLS(l.sigs.ctx, conn, peer)
+	if err != nil {
+		if l.sigs.ctx.Err() != nil {
+			return l.sigs.err()
+		}
+		return l.sessionEnded(err)
+	}
+	defer conn.Close()
 	if l.terminal {
 		// The interactive session handles signals itself.
 		l.sigs.pause()
@@ -121,20 +149,37 @@ func (l *listening) talkAccepted(conn net.Conn, peer string) error {
 		if host, _, ok := strings.Cut(peer, " "); ok && !l.opt.unix {
 			name = host
 		}
-		err = l.converse(conn, dial.Target{Host: name}, nil)
+		err = l.converse(conn, dial.Target{Host: name}, l.tlsSetup())
 		l.sigs.resume()
 	} else {
 		stop := context.AfterFunc(l.sigs.ctx, func() { conn.Close() })
-		err = l.converse(conn, dial.Target{Host: peer}, nil)
+		err = l.converse(conn, dial.Target{Host: peer}, l.tlsSetup())
 		stop()
 		if l.sigs.ctx.Err() != nil {
 			return l.sigs.err()
 		}
 	}
+	return l.sessionEnded(err)
+}
+
+// sessionEnded is what ends a client's session, or its TLS handshake:
+// with -k a network error is reported and the listener goes on; a signal
+// ends everything.
+func (l *listening) sessionEnded(err error) error {
 	var sig *term.SignalError
 	if err == nil || !l.opt.keepOpen || errors.As(err, &sig) {
 		return err
 	}
 	exitCode(err, l.con) // report it, and wait for the next client
 	return nil
+}
+
+// tlsSetup is what the session of an accepted client knows of TLS.
+func (l *listening) tlsSetup() *tlsSetup {
+	return &tlsSetup{flags: &l.opt.tls, server: l.tlsServer}
+}
+
+// refused logs a peer that --allow or --deny kept out (-v).
+func (l *listening) refused(peer net.Addr, reason string) {
+	l.con.verbosef("rawtalk: refused a connection from %s (%s)", quote.String(dial.PeerWords(peer)), reason)
 }

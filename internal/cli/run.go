@@ -81,6 +81,9 @@ func (a *app) dispatch(args []string) error {
 	if o.demo != "" || o.demoServe != "" || o.demoPort != 0 {
 		return a.demo(args)
 	}
+	if err := checkListenFlags(o); err != nil {
+		return err
+	}
 	if err := checkSessionFlags(o, args); err != nil {
 		return err
 	}
@@ -93,14 +96,14 @@ func (a *app) dispatch(args []string) error {
 	}
 	a.learn = learn
 	defer learn.close()
+	if o.listen {
+		return a.listen(args) // TLS: listen_tls.go
+	}
 	ts, err := newTLSSetup(&o.tls, o.wait, o.verbose, a.interactive())
 	if err != nil {
 		return err
 	}
-	switch {
-	case o.listen:
-		return a.listen(args)
-	case o.unix:
+	if o.unix {
 		return a.talkUnix(args[0])
 	}
 	return a.connect(args, ts)

@@ -18,6 +18,7 @@ type tlsSetup struct {
 	flags   *tlsFlags
 	client  *secure.TLSClient // nil without --tls or --starttls
 	manual  *secure.TLSClient // interactive without them: for the starttls command
+	server  *secure.TLSServer // a -l --tls listener's, for status (listen_tls.go)
 	verbose bool
 }
 
@@ -68,7 +69,7 @@ func newTLSClient(f *tlsFlags, wait float64) (*secure.TLSClient, error) {
 // the session must use.
 func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Options) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
-		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
+		opt.Status = func() []string { return s.describe(tc, target.Host) }
 		return conn
 	}
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
