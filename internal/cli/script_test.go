@@ -49,20 +49,23 @@ func TestScripts(t *testing.T) {
 			return setupBackground(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"serve":     cmdServe,
-			"fakedns":   cmdFakeDNS,
-			"crlf":      cmdCRLF,
-			"randfile":  cmdRandFile,
-			"bg":        cmdBg,
-			"waitport":  cmdWaitPort,
-			"waitfile":  cmdWaitFile,
-			"waitbg":    cmdWaitBg,
-			"stopbg":    cmdStopBg,
-			"udpserve":  cmdUDPServe,
-			"freeport":  cmdFreePort,
-			"unixstale": cmdUnixStale,
-			"status":    cmdStatus,
-			"tlsfiles":  cmdTLSFiles,
+			"serve":       cmdServe,
+			"fakedns":     cmdFakeDNS,
+			"crlf":        cmdCRLF,
+			"randfile":    cmdRandFile,
+			"bg":          cmdBg,
+			"waitport":    cmdWaitPort,
+			"waitfile":    cmdWaitFile,
+			"waitbg":      cmdWaitBg,
+			"stopbg":      cmdStopBg,
+			"udpserve":    cmdUDPServe,
+			"freeport":    cmdFreePort,
+			"unixstale":   cmdUnixStale,
+			"status":      cmdStatus,
+			"tlsfiles":    cmdTLSFiles,
+			"setfrom":     cmdSetFrom,     // listen_tls_test.go
+			"serverfiles": cmdServerFiles, // listen_tls_test.go
+			"unquote":     cmdUnquote,     // listen_tls_test.go
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

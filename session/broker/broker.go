@@ -138,8 +138,8 @@ func Serve(ctx context.Context, ln net.Listener, opt Options) error {
 func (h *hub) serveClient(ctx context.Context, conn net.Conn) {
 	peer := h.opt.Peer(conn)
 	if !h.reserve() {
+		h.refused(peer, fmt.Sprintf("--max-conns %d reached", h.opt.MaxConns))
 		conn.Close()
-		h.refused(peer, fmt.Sprintf("%d clients are connected (--max-conns)", h.opt.MaxConns))
 		return
 	}
 	if h.opt.Prepare != nil {
@@ -153,9 +153,6 @@ func (h *hub) serveClient(ctx context.Context, conn net.Conn) {
 	}
 	c, others := h.join(conn, peer)
 	go c.writeLoop()
-	if h.opt.Joined != nil {
-		h.opt.Joined(peer, c.name)
-	}
 	if h.opt.Chat {
 		h.broadcast(nil, []byte(fmt.Sprintf("<announce> %s is connected as <%s>.\n", peerHost(peer), c.name)), true)
 		already := "nobody"
@@ -163,6 +160,9 @@ func (h *hub) serveClient(ctx context.Context, conn net.Conn) {
 			already = strings.Join(others, ", ")
 		}
 		h.send(c, []byte(fmt.Sprintf("<announce> already connected: %s.\n", already)))
+	}
+	if h.opt.Joined != nil {
+		h.opt.Joined(peer, c.name) // after its greeting is queued, ahead of anything later
 	}
 	h.relay(c, conn)
 	h.leave(c)
@@ -285,13 +285,13 @@ func (h *hub) broadcast(from *client, b []byte, show bool) {
 		}
 	}
 	h.mu.Unlock()
-	for _, c := range to {
-		h.send(c, b)
-	}
 	if show && h.opt.Out != nil {
 		h.outMu.Lock()
 		h.opt.Out.Write(b)
 		h.outMu.Unlock()
+	}
+	for _, c := range to {
+		h.send(c, b)
 	}
 }
 

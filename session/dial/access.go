@@ -54,7 +54,7 @@ func parsePrefix(s string) (netip.Prefix, error) {
 // Empty tells whether the list lets everyone in.
 func (l AccessList) Empty() bool { return len(l.Allow) == 0 && len(l.Deny) == 0 }
 
-// Refusal says why addr may not come in: "--deny", "not in --allow", or ""
+// Refusal says why addr may not come in: "in --deny", "not in --allow", or ""
 // when it may. An address that is not IP (a unix socket) is let in.
 func (l AccessList) Refusal(addr net.Addr) string {
 	ap, ok := addrPort(addr)
@@ -64,7 +64,7 @@ func (l AccessList) Refusal(addr net.Addr) string {
 	ip := ap.Addr().Unmap().WithZone("")
 	for _, p := range l.Deny {
 		if p.Contains(ip) {
-			return "refused by --deny"
+			return "in --deny"
 		}
 	}
 	if len(l.Allow) == 0 {
