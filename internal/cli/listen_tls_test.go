@@ -55,11 +55,11 @@ func cmdServerFiles(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(os.WriteFile(filepath.Join(dir, "server.key"), pki.Good.KeyPEM(), 0o600))
 }
 
-// cmdUnquote turns the Go escapes in each FILE (\x1b, \r, \a) into the
+// cmdUnescape turns the Go escapes in each FILE (\x1b, \r, \a) into the
 // bytes, since txtar archives hold text:
 //
-//	unquote FILE...
-func cmdUnquote(ts *testscript.TestScript, neg bool, args []string) {
+//	unescape FILE...
+func cmdUnescape(ts *testscript.TestScript, neg bool, args []string) {
 	for _, name := range args {
 		file := ts.MkAbs(name)
 		text, err := strconv.Unquote(`"` + strings.ReplaceAll(readFile(file), "\n", `\n`) + `"`)
@@ -94,7 +94,6 @@ func TestInteractiveTLSListener(t *testing.T) {
 	c.send("status\r")
 	c.waitText("TLS 1.3, cipher")
 	c.waitText("no client certificate")
-	c.send("\r") // back to the session
 
 	hangUp(c, conn)
 	c.waitText("Connection closed by foreign host.")

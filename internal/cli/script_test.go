@@ -65,7 +65,7 @@ func TestScripts(t *testing.T) {
 			"tlsfiles":    cmdTLSFiles,
 			"setfrom":     cmdSetFrom,     // listen_tls_test.go
 			"serverfiles": cmdServerFiles, // listen_tls_test.go
-			"unquote":     cmdUnquote,     // listen_tls_test.go
+			"unescape":    cmdUnescape,    // listen_tls_test.go
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
