@@ -20,6 +20,7 @@ import (
 	"sync"
 
 	"github.com/rawtalk/rawtalk/internal/quote"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // Options say how the hub runs.
@@ -33,7 +34,8 @@ type Options struct {
 	// goroutine (a TLS handshake); an error drops the client, which
 	// Prepare reports itself. nil: none.
 	Prepare func(ctx context.Context, conn net.Conn) (net.Conn, error)
-	// Peer names a client in the hub's words ("127.0.0.1 54022").
+	// Peer names a client in the hub's words ("127.0.0.1 54022"); nil:
+	// dial.PeerWords.
 	Peer func(net.Conn) string
 	// Joined, Left and Refused report clients (-v); nil: say nothing.
 	Joined  func(peer, name string)
@@ -99,7 +101,7 @@ type hub struct {
 // returns ctx.Err() then, or the listener's error.
 func Serve(ctx context.Context, ln net.Listener, opt Options) error {
 	if opt.Peer == nil {
-		opt.Peer = func(c net.Conn) string { return c.RemoteAddr().String() }
+		opt.Peer = func(c net.Conn) string { return dial.PeerWords(c.RemoteAddr()) }
 	}
 	h := &hub{opt: opt, clients: map[*client]bool{}, next: 1}
 	var wg sync.WaitGroup
