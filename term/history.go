@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/safefile"
 )
 
 // HistoryPath is where typed lines are kept across sessions: under the XDG
@@ -28,7 +30,7 @@ func prepareHistoryFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := safefile.OpenAppend(path, 0o600) // never chmod or write a link's target
 	if err != nil {
 		return err
 	}

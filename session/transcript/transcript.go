@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/pump"
 	"io"
@@ -64,8 +65,10 @@ const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // OpenLog opens a transcript file: appended to if it exists, created with
 // mode 0600 if not (a transcript holds whatever was typed, passwords too).
+// A symbolic link at path is refused with a *safefile.SymlinkError, so a
+// link planted there cannot send the transcript elsewhere.
 func OpenLog(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	return safefile.OpenAppend(path, 0o600)
 }
 
 // Start logs to w from now on, under name, beginning with a header line.
