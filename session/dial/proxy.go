@@ -217,7 +217,7 @@ func (d *Dialer) dialProxy(ctx context.Context, t Target) (net.Conn, error) {
 	conn, err := direct.dialDirect(ctx, Target{Host: p.Host, Port: p.Port})
 	if err != nil {
 		var se *SourceError
-		if errors.As(err, &se) {
+		if errors.As(err, &se) || canceled(ctx) != nil {
 			return nil, err
 		}
 		return nil, &ProxyError{Host: p.Host, Port: p.Port, Err: err}
@@ -236,8 +236,11 @@ func (d *Dialer) dialProxy(ctx context.Context, t Target) (net.Conn, error) {
 		err = httpConnect(conn, p, dest, t.Port)
 	}
 	stop()
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if cause := canceled(ctx); cause != nil {
+		// The deadline set to interrupt the handshake is not the proxy's
+		// slowness: report the reason for the interruption.
+		conn.Close()
+		return nil, cause
 	}
 	if err != nil {
 		conn.Close()
@@ -256,8 +259,6 @@ func handshakeError(kind ProxyKind, err error) error {
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("closed the connection during the %s handshake", kind)
-	case errors.Is(err, context.Canceled):
-		return errors.New("interrupted during the handshake")
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

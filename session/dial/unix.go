@@ -58,6 +58,12 @@ func DialUnix(ctx context.Context, path string, timeout time.Duration) (net.Conn
 	}
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "unix", path)
+	if cause := canceled(ctx); cause != nil {
+		if conn != nil {
+			conn.Close()
+		}
+		return nil, cause
+	}
 	if err != nil {
 		err = SystemError(err)
 		if errors.Is(err, syscall.ECONNREFUSED) && !isSocketFile(path) && !strings.HasPrefix(path, "@") {
