@@ -7,9 +7,6 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strings"
-
-	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/script"
 	"github.com/rawtalk/rawtalk/session/dial"
@@ -19,16 +16,12 @@ import (
 
 // learning are the learning aids: a transcript (--log), the hex dump,
 // visible line endings and timestamps (the view), Tab completion of a
-// protocol's commands, and send/expect scripts. prepare checks the flags
-// and opens the files before anything is dialled; the mode's method
-// (piped, interactive, runScript) puts them around the connection.
+// protocol's commands, and send/expect scripts. prepareLearning opens
+// their files before anything is dialled (flags.go checks the flags); the
+// mode's method (piped, interactive, runScript) puts them around the
+// connection.
 type learning struct {
-	log        string // --log FILE: a transcript of the session
-	hex        bool   // --hex: a hex dump instead of text
-	showEnds   bool   // --show-ends: line endings made visible
-	timestamps bool   // --timestamps: time since the last send before each received line
-	proto      string // --proto: whose commands Tab completes; "" picks by the port
-	script     string // --script FILE: run a send/expect script, not a session
+	*learnFlags
 
 	logFile *os.File       // the --log file, opened by prepare
 	steps   *script.Script // the --script, parsed by prepare
@@ -36,37 +29,26 @@ type learning struct {
 	out     io.WriteCloser // piped: the view on stdout, closed at the end
 }
 
-func addLearnFlags(fs *pflag.FlagSet, l *learning) {
-	fs.StringVar(&l.log, "log", "", "write a transcript (timestamps, > sent, < received, bytes escaped) to `FILE`, appending")
-	fs.BoolVar(&l.hex, "hex", false, "show received bytes (and on a terminal sent ones, marked >) as a hex dump, like hexdump -C")
-	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
-	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
-	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
-	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
-}
-
-// prepare checks the learning flags and opens their files, so a mistake
-// is reported before anything is dialled.
-func (l *learning) prepare(stdin io.Reader) error {
-	if l.proto != "" && l.proto != "none" && !slices.Contains(term.Protocols(), l.proto) {
-		return &dial.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
-	}
+// prepareLearning reads the --script and opens the --log file, so that a
+// mistake is reported before anything is dialled.
+func prepareLearning(f *learnFlags, stdin io.Reader) (*learning, error) {
+	l := &learning{learnFlags: f}
 	if l.script != "" {
 		if err := l.readScript(stdin); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if l.log != "" {
 		f, err := transcript.OpenLog(l.log)
 		if err != nil {
-			return &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
+			return nil, &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
 		}
 		l.logFile = f
 	}
 	if l.hex || l.showEnds || l.timestamps {
 		l.view = term.NewView(term.ViewOptions{Hex: l.hex, ShowEnds: l.showEnds, Timestamps: l.timestamps})
 	}
-	return nil
+	return l, nil
 }
 
 func (l *learning) readScript(stdin io.Reader) error {
@@ -202,20 +184,4 @@ func demoProto(kind, proto string) string {
 		return kind
 	}
 	return "none"
-}
-
-// learnExitCode reports a malformed script (exit 2) and a failed step
-// (exit 1); ok is false for other errors.
-func learnExitCode(err error, con *console) (code int, ok bool) {
-	var syntax *script.SyntaxError
-	var step *script.StepError
-	switch {
-	case errors.As(err, &syntax):
-		con.errorf("%s", syntax)
-		return 2, true
-	case errors.As(err, &step):
-		con.errorf("%s:%d: %s: %s", step.File, step.Line, step.Op, dial.Strerror(step.Err))
-		return 1, true
-	}
-	return 0, false
 }

@@ -264,16 +264,7 @@ func cmdUDPServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unknown udpserve kind %q", args[0])
 	}
 	ts.Defer(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 65535)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			pc.WriteTo(append([]byte("echo: "), buf[:n]...), from)
-		}
-	}()
+	go answerPackets(pc, 65535, func(p []byte) []byte { return append([]byte("echo: "), p...) })
 }
 
 // proxyHandlers are the proxy kinds of `serve`, and two more peers:

@@ -276,18 +276,22 @@ func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 	ts.Check(err)
 	ts.Defer(func() { pc.Close() })
 	ts.Setenv(args[0], pc.LocalAddr().String())
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if reply := dnsAnswer(buf[:n], records); reply != nil {
-				pc.WriteTo(reply, from)
-			}
+	go answerPackets(pc, 512, func(q []byte) []byte { return dnsAnswer(q, records) })
+}
+
+// answerPackets is the loop of the UDP test servers: each datagram read
+// from pc (up to size bytes) gets answer's reply, if any, until pc closes.
+func answerPackets(pc net.PacketConn, size int, answer func([]byte) []byte) {
+	buf := make([]byte, size)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
 		}
-	}()
+		if reply := answer(buf[:n]); reply != nil {
+			pc.WriteTo(reply, from)
+		}
+	}
 }
 
 // dnsAnswer answers one DNS query from records: the A or AAAA records of

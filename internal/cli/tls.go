@@ -3,47 +3,15 @@ package cli
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
-	"strings"
-	"syscall"
-
-	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/pump"
 	"github.com/rawtalk/rawtalk/session/secure"
 	"github.com/rawtalk/rawtalk/term"
 )
-
-// tlsFlags are the command line's TLS options.
-type tlsFlags struct {
-	tls        bool     // --tls, --ssl: TLS from the first byte
-	starttls   string   // --starttls PROTO: the plain preamble, then TLS
-	serverName string   // --servername: SNI and the name checked
-	ca         string   // --ca: PEM bundle trusted instead of the system's CAs
-	insecure   bool     // --insecure: no verification
-	cert, key  string   // --cert, --key: client certificate
-	alpn       []string // --alpn: protocols offered
-	pin        string   // --pin: SHA-256 of the leaf's DER
-}
-
-func addTLSFlags(fs *pflag.FlagSet, f *tlsFlags) {
-	fs.BoolVar(&f.tls, "tls", false, "speak TLS from the first byte, verifying the server's certificate")
-	fs.BoolVar(&f.tls, "ssl", false, "same as --tls")
-	fs.StringVar(&f.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
-	fs.StringVar(&f.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
-	fs.StringVar(&f.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
-	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
-	fs.StringVar(&f.cert, "cert", "", "send the client certificate in PEM `FILE` (it may hold the key too)")
-	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE`")
-	fs.StringSliceVar(&f.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
-	fs.StringVar(&f.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
-}
 
 // tlsSetup is TLS for one run: checked before dialling, used after.
 type tlsSetup struct {
@@ -53,37 +21,25 @@ type tlsSetup struct {
 	verbose bool
 }
 
-// newTLSSetup checks the TLS flags and reads the files they name, so that
-// a mistake is a usage error before anything is dialled. On a terminal
-// the TLS options may come without --tls: they are for a later starttls
-// typed at the escape prompt.
+// newTLSSetup checks the TLS flags (checkTLSFlags) and reads the files
+// they name, so that a mistake is a usage error before anything is
+// dialled. On a terminal without --tls or --starttls the client is kept
+// for a starttls typed at the escape prompt.
 func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetup, error) {
-	s := &tlsSetup{flags: f, verbose: verbose}
-	if f.tls && f.starttls != "" {
-		return nil, &usageError{"--tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"}
+	if err := checkTLSFlags(f, interactive); err != nil {
+		return nil, err
 	}
-	if !f.tls && f.starttls == "" && interactive {
+	s := &tlsSetup{flags: f, verbose: verbose}
+	if !f.tls && f.starttls == "" {
+		if !interactive {
+			return s, nil
+		}
 		client, err := newTLSClient(f, wait)
 		if err != nil {
 			return nil, err
 		}
 		s.manual = client
 		return s, nil
-	}
-	if !f.tls && f.starttls == "" {
-		for _, set := range []struct {
-			on   bool
-			flag string
-		}{{f.serverName != "", "--servername"}, {f.ca != "", "--ca"}, {f.insecure, "--insecure"},
-			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"}} {
-			if set.on {
-				return nil, &usageError{set.flag + " needs --tls or --starttls PROTO"}
-			}
-		}
-		return s, nil
-	}
-	if f.starttls != "" && !slices.Contains(secure.StartTLSProtocols(), f.starttls) {
-		return nil, &dial.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(secure.StartTLSProtocols(), ", ")}
 	}
 	client, err := newTLSClient(f, wait)
 	if err != nil {
@@ -153,7 +109,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 	if s.client == nil {
 		return conn, nil
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupt()
 	defer stop()
 	if s.client.Insecure() {
 		con.errorf("warning: --insecure: the certificate is not checked; anyone on the path can read and change this session")
@@ -202,18 +158,4 @@ func (s *tlsSetup) after(err error, target dial.Target, counts pump.Counts, con 
 		con.hintf("no answer; port %d usually speaks TLS: try --tls", target.Port)
 	}
 	return err
-}
-
-// tlsExitCode reports a *secure.TLSError with its hint; ok is false for
-// other errors.
-func tlsExitCode(err error, con *console) (code int, ok bool) {
-	var tlsErr *secure.TLSError
-	if !errors.As(err, &tlsErr) {
-		return 0, false
-	}
-	con.errorf("%s", tlsErr)
-	if tlsErr.Hint != "" {
-		con.hintf("%s", tlsErr.Hint)
-	}
-	return 1, true
 }
