@@ -59,6 +59,7 @@ func (a *app) pipe(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	popt := pump.PipeOptions{
 		CRLF:         o.crlf,
 		HalfClose:    halfCloseAtEOF(o),
+		QuitDatagram: o.quit >= 0,
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  idleTimeout(o),
 	}
