@@ -41,7 +41,7 @@ var hostile = []string{
 	"\u009b2J\u009d0;t\u009c",            // C1 CSI, OSC, ST
 	"zero\u200bwidth\ufeffbom\u061cmark", // invisible format characters
 	"bell\x07nul\x00del\x7f",
-	"\xff\xfe\x9b2J", // invalid UTF-8; 0x9b alone is CSI to an 8-bit terminal
+	"\xff\xfe\x9b2J",             // invalid UTF-8; 0x9b alone is CSI to an 8-bit terminal
 	"\x1bP$q\x1b\\\x1b[6n\x1b[c", // DCS, device status and attribute queries
 }
 
