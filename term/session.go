@@ -114,6 +114,7 @@ type Session struct {
 	editorWidth atomic.Int32 // the width the editor wraps lines at, for status
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
+	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
 
 	// mu guards the fields below it up to the next blank line: the mode
 	// keys go to, and what the keyboard goroutine hands the editor's.
@@ -342,6 +343,7 @@ func (s *Session) loop() error {
 		// keys typed ahead while the last line was being sent: use it only
 		// to put back a line the escape prompt interrupted.
 		readLine := s.ed.Readline
+		s.lineLen.Store(int32(len([]rune(s.resume))))
 		if s.resume != "" {
 			resume := s.resume
 			readLine = func() (string, error) { return s.ed.ReadlineWithDefault(resume) }
