@@ -93,6 +93,9 @@ func (s *Session) toEditor(p []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Enters in a read that also carries text are a multi-line paste's
+	// line ends (a person's Enter comes in a read of its own).
+	pasted := textBytes(p) >= 2
 	var raw []byte
 	flushRaw := func() {
 		if len(raw) > 0 {
@@ -126,12 +129,39 @@ func (s *Session) toEditor(p []byte) {
 				s.interrupts = append(s.interrupts, whyEscape)
 			case keyInterrupt:
 				s.interrupts = append(s.interrupts, whyCtrlC)
+			case '\r', '\n':
+				if pasted {
+					s.pastedEnds++
+				}
 			}
 			raw = append(raw, b)
 		}
 		p = p[n:]
 	}
 	flushRaw()
+}
+
+// textBytes counts the bytes of plain text in p.
+func textBytes(p []byte) int {
+	n := 0
+	for _, b := range p {
+		if b >= 0x20 && b != 0x7f {
+			n++
+		}
+	}
+	return n
+}
+
+// takePastedEnd reports whether the line just read ended with an Enter
+// from a multi-line paste.
+func (s *Session) takePastedEnd() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pastedEnds > 0 {
+		s.pastedEnds--
+		return true
+	}
+	return false
 }
 
 // textRun is the length of the plain text at the start of p: no control

@@ -33,6 +33,7 @@ type screen struct {
 	held     bool       // the escape prompt is up: keep text queued
 	asked    bool       // a render has been asked for and not yet run
 	closed   bool       // the session is over; push drops everything
+	lastLine lastLine   // the server's last non-blank line, raw, for the history's secrets
 }
 
 // lineEditor is the part of the readline instance the screen drives.
@@ -63,6 +64,7 @@ func (s *screen) push(p []byte) {
 		s.mu.Unlock()
 		return
 	}
+	s.lastLine.add(p)
 	s.queue = s.show(s.queue, p) // safe display, then the learning view: view.go
 	s.showQueuedAndUnlock()
 }
@@ -259,6 +261,15 @@ func (s *screen) lineEntered() {
 	s.partial = s.partial[:0]
 	s.mu.Unlock()
 	s.editor.SetPrompt("")
+}
+
+// takeServerLine is the last non-blank line the server sent, finished or
+// not, as it sent it ("Password: ", "334 UGFzc3dvcmQ6"), if it sent one
+// since the last call: the line a typed line answers.
+func (s *screen) takeServerLine() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastLine.take()
 }
 
 // prompt is what the editor's prompt should show now.

@@ -124,6 +124,7 @@ type Session struct {
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
 	// Channels between the goroutines.
@@ -147,6 +148,7 @@ type Session struct {
 	// Used by Run's goroutine only.
 	eol         []byte       // what Enter sends after a line (eol command)
 	secrets     secretFilter // which sent lines stay out of the history
+	pastedKept  int          // lines of the current multi-line paste seen by remember
 	ctrlC       bool         // the last key was Ctrl-C on an empty line
 	resume      string       // half-typed text to put back after the escape prompt
 	modeRequest int          // what the escape prompt's mode command asked for
@@ -407,7 +409,7 @@ func (s *Session) loop() error {
 			continue
 		}
 		if !big {
-			s.remember(line)
+			s.remember(line, s.takePastedEnd())
 		}
 	}
 }
