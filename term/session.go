@@ -231,6 +231,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	}
 	s.ed = ed
 	s.scr.editor = ed
+	s.scr.width = s.tty.width
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
