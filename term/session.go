@@ -114,6 +114,7 @@ type Session struct {
 	editorWidth atomic.Int32 // the width the editor wraps lines at, for status
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
+	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
 
 	// mu guards the fields below it up to the next blank line: the mode
 	// keys go to, and what the keyboard goroutine hands the editor's.
@@ -123,6 +124,7 @@ type Session struct {
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
 	// Channels between the goroutines.
@@ -146,6 +148,7 @@ type Session struct {
 	// Used by Run's goroutine only.
 	eol         []byte       // what Enter sends after a line (eol command)
 	secrets     secretFilter // which sent lines stay out of the history
+	pastedKept  int          // lines of the current multi-line paste seen by remember
 	ctrlC       bool         // the last key was Ctrl-C on an empty line
 	resume      string       // half-typed text to put back after the escape prompt
 	modeRequest int          // what the escape prompt's mode command asked for
@@ -228,6 +231,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	}
 	s.ed = ed
 	s.scr.editor = ed
+	s.scr.width = s.tty.width
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
@@ -342,6 +346,7 @@ func (s *Session) loop() error {
 		// keys typed ahead while the last line was being sent: use it only
 		// to put back a line the escape prompt interrupted.
 		readLine := s.ed.Readline
+		s.lineLen.Store(int32(len([]rune(s.resume))))
 		if s.resume != "" {
 			resume := s.resume
 			readLine = func() (string, error) { return s.ed.ReadlineWithDefault(resume) }
@@ -405,7 +410,7 @@ func (s *Session) loop() error {
 			continue
 		}
 		if !big {
-			s.remember(line)
+			s.remember(line, s.takePastedEnd())
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"syscall"
 	"time"
 )
@@ -147,7 +149,7 @@ func PeerWords(a net.Addr) string {
 	if a == nil {
 		return "peer"
 	}
-	return a.String()
+	return quote.String(a.String()) // a unix socket's path, which a peer may choose
 }
 
 func unmap(ip net.IP) net.IP {

@@ -24,10 +24,10 @@ func (c *TLSClient) Describe(cs tls.ConnectionState, host string) []string {
 	if sni == "" {
 		sni = "none sent (an IP address is never sent as SNI)"
 	}
-	lines = append(lines, "server name (SNI): "+sni)
+	lines = append(lines, "server name (SNI): "+quote.String(sni))
 	switch {
-	case cs.NegotiatedProtocol != "":
-		lines = append(lines, "ALPN: "+cs.NegotiatedProtocol)
+	case cs.NegotiatedProtocol != "": // the server's choice, though Go checks it was offered
+		lines = append(lines, "ALPN: "+quote.String(cs.NegotiatedProtocol))
 	case len(c.opt.ALPN) > 0:
 		lines = append(lines, "ALPN: the server chose none of "+strings.Join(c.opt.ALPN, ","))
 	}

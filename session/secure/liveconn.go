@@ -51,6 +51,10 @@ func NewLiveConn(conn net.Conn) *LiveConn {
 	return l
 }
 
+// ErrUpgradeFailed is every Read and Write after a failed StartTLS: the
+// connection is closed, and StartTLS has already said why.
+var ErrUpgradeFailed = errors.New("closed after the failed starttls")
+
 // errUpgrading is a Write during StartTLS: the session should not send
 // while the prompt is open, and must not send in clear after it.
 var errUpgrading = errors.New("starttls is in progress")
@@ -219,14 +223,17 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 	}
 	l.mu.Unlock()
 
-	tc, err := client.Handshake(ctx, plain, host)
+	tc, err := client.handshake(ctx, plain, host, true)
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pausing = false
 	l.changed.Broadcast()
 	if err != nil {
-		l.broken = err
+		// StartTLS's caller reports err; the session's reader and writer
+		// get words of their own, so the same error and hint are not
+		// reported again when the session ends.
+		l.broken = ErrUpgradeFailed
 		plain.Close()
 		return nil, err
 	}

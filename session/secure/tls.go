@@ -223,6 +223,12 @@ func (c *TLSClient) Name(host string) string {
 // returns the TLS connection to use instead of conn. It gives up after
 // Timeout or when ctx ends. Its errors are *TLSError, in the user's words.
 func (c *TLSClient) Handshake(ctx context.Context, conn net.Conn, host string) (*tls.Conn, error) {
+	return c.handshake(ctx, conn, host, false)
+}
+
+// handshake is Handshake; atPrompt says the escape prompt's starttls asked,
+// where the hints name the prompt's words rather than flags.
+func (c *TLSClient) handshake(ctx context.Context, conn net.Conn, host string, atPrompt bool) (*tls.Conn, error) {
 	name := c.Name(host)
 	var asked atomic.Bool // the server asked for a client certificate
 	cfg := &tls.Config{
@@ -251,7 +257,7 @@ func (c *TLSClient) Handshake(ctx context.Context, conn net.Conn, host string) (
 	defer cancel()
 	tc := tls.Client(conn, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		h := handshakeFailure{err: err, name: name, peer: dial.AddrWords(conn.RemoteAddr()), client: c, asked: asked.Load()}
+		h := handshakeFailure{err: err, name: name, peer: dial.AddrWords(conn.RemoteAddr()), client: c, asked: asked.Load(), atPrompt: atPrompt}
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
 			h.timeout = c.Timeout()
 		}
