@@ -129,9 +129,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
-	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server (http, smtp, echo) on 127.0.0.1 and talk to it")
+	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server ("+strings.Join(practice.Kinds(), ", ")+") on 127.0.0.1 and talk to it")
 	fs.Lookup("demo").NoOptDefVal = "http"
-	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C")
+	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C; lab runs several at once, to find by scanning")
 	fs.Lookup("demo-serve").NoOptDefVal = "http"
 	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
