@@ -19,6 +19,9 @@ func (a *app) demo(args []string) error {
 	if err != nil {
 		return err
 	}
+	if kind == labKind {
+		return a.serveLab() // lab.go
+	}
 	srv, err := practice.New(kind)
 	if err != nil {
 		return &usageError{err.Error()}
