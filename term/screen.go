@@ -24,6 +24,7 @@ type screen struct {
 	wantDraw  func()     // asks the editor's goroutine to call render soon
 	maxQueued int        // push blocks beyond this many queued bytes
 	view      *View      // hex dump, visible line endings, timestamps; nil for none
+	notes     *explainer // --explain's notes under reply lines (explain_view.go)
 
 	mu       sync.Mutex
 	cond     *sync.Cond // signalled when the queue drains or the mode changes
@@ -63,7 +64,7 @@ func (s *screen) push(p []byte) {
 		s.mu.Unlock()
 		return
 	}
-	s.queue = s.show(s.queue, p) // safe display, then the learning view: view.go
+	s.queue = s.showExplained(s.queue, p) // safe display, the learning view (view.go), notes
 	s.showQueuedAndUnlock()
 }
 

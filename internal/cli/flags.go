@@ -89,6 +89,7 @@ type learnFlags struct {
 	showEnds   bool   // --show-ends: line endings made visible
 	timestamps bool   // --timestamps: time since the last send before each received line
 	proto      string // --proto: whose commands Tab completes; "" picks by the port
+	explain    bool   // --explain: a note under each reply line, on a terminal
 	script     string // --script FILE: run a send/expect script, not a session
 }
 
@@ -164,6 +165,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
 	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
 	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
+	fs.BoolVar(&l.explain, "explain", false, "interactive: after each reply line with a status code, a dim note (  ↳ ...) saying what it means; for the protocol --proto names or the port suggests")
 	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
