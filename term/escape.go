@@ -28,6 +28,7 @@ var escapeCommands = []escapeCommand{
 	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
 	{"log", "FILE|off", "write a transcript of the session to FILE (appended), or stop"},
 	{"hex", "[on|off]", "show what is sent and received as a hex dump, or text again"},
+	{"explain", "[on|off]", "a note under each reply line saying what it means"},
 	{"help", "", "list these commands (also ?)"},
 }
 

@@ -113,6 +113,8 @@ func (s *Session) escape() (done bool, err error) {
 			s.logCommand(arg) // learn.go
 		case "hex":
 			s.hexCommand(arg)
+		case "explain":
+			s.explainCommand(arg) // explain_view.go
 		}
 		return false, nil
 	}

@@ -46,6 +46,9 @@ type Options struct {
 	// Proto names the protocol whose commands Tab completes (Protocols);
 	// "" completes nothing but the escape prompt's commands.
 	Proto string
+	// Explain adds a note under each reply line of Proto that the
+	// explain tables know (--explain; the escape prompt's explain).
+	Explain bool
 }
 
 // Telnet is what the session uses of a telnet connection.
@@ -179,6 +182,7 @@ func New(t Terminal, opt Options) *Session {
 	s.localEcho.Store(true)
 	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 	s.scr.setView(opt.View)
+	s.scr.notes = newExplainer(opt.Proto, opt.Explain)
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}

@@ -89,6 +89,7 @@ type learnFlags struct {
 	showEnds   bool   // --show-ends: line endings made visible
 	timestamps bool   // --timestamps: time since the last send before each received line
 	proto      string // --proto: whose commands Tab completes; "" picks by the port
+	explain    bool   // --explain: a note under each reply line, on a terminal
 	script     string // --script FILE: run a send/expect script, not a session
 }
 
@@ -129,9 +130,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
-	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server (http, smtp, echo) on 127.0.0.1 and talk to it")
+	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server ("+strings.Join(practice.Kinds(), ", ")+") on 127.0.0.1 and talk to it")
 	fs.Lookup("demo").NoOptDefVal = "http"
-	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C")
+	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C; lab runs several at once, to find by scanning")
 	fs.Lookup("demo-serve").NoOptDefVal = "http"
 	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
@@ -164,6 +165,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
 	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
 	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
+	fs.BoolVar(&l.explain, "explain", false, "interactive: after each reply line with a status code, a dim note (  ↳ ...) saying what it means; for the protocol --proto names or the port suggests")
 	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")

@@ -126,6 +126,7 @@ func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 	}
 	opt.Transcript = t
 	opt.View = l.view
+	opt.Explain = l.explain
 	switch l.proto {
 	case "none":
 	case "":
@@ -134,6 +135,14 @@ func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		opt.Proto = l.proto
 	}
 	return conn, nil
+}
+
+// explainHint says, before an interactive session with --explain, when
+// there will be no notes because the protocol is unknown.
+func (l *learning) explainHint(proto string, con *console) {
+	if l.explain && term.ExplainProtocol(proto) == "" {
+		con.hintf("--explain needs --proto: %s", term.OrList(term.ExplainProtocols()))
+	}
 }
 
 // watch is the connection the interactive session writes to, seen by the

@@ -63,6 +63,7 @@ func TestScripts(t *testing.T) {
 			"unixstale": cmdUnixStale,
 			"status":    cmdStatus,
 			"tlsfiles":  cmdTLSFiles,
+			"match":     cmdMatch, // lab_test.go
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

@@ -103,6 +103,7 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	if err != nil {
 		return err
 	}
+	a.learn.explainHint(opt.Proto, a.con)
 	if telnetMode {
 		cols, rows := tty.Size()
 		cfg := a.telnetConfig(func(line string) { sess.Note(line) })
