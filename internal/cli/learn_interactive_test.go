@@ -6,11 +6,13 @@ package cli
 // hex commands.
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rawtalk/rawtalk/internal/vt"
@@ -242,4 +244,46 @@ func TestInteractiveHistorySearchKeepsSessionKeys(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 	c.checkRestored()
+}
+
+// A --log that fails in the middle of an interactive session (here a
+// FIFO whose reader goes away: EPIPE) is said once, above the line being
+// typed; the session goes on, and ends with status 1 for the incomplete
+// transcript.
+func TestInteractiveLogFailureWarnsOnce(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "talk.log")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	header := make(chan error, 1)
+	go func() {
+		r, err := os.OpenFile(fifo, os.O_RDONLY, 0)
+		if err != nil {
+			header <- err
+			return
+		}
+		// The header line, then the reader goes away.
+		_, err = bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		header <- err
+	}()
+	c, conn := connect(t, nil, "--log", fifo)
+	if err := <-header; err != nil {
+		t.Fatal(err)
+	}
+	conn.Write([]byte("220 ready\r\n"))
+	c.waitText("220 ready")
+	c.waitText("rawtalk: warning: cannot write the transcript /") // the path wraps
+	c.waitText("talk.log: Broken pipe; the session goes on without it")
+	c.send("EHLO me\r")
+	expectRecv(t, conn, "EHLO me\r\n")
+	conn.Write([]byte("250 ok\r\n"))
+	c.waitText("250 ok")
+	conn.Close()
+	if code := c.waitExit(); code != 1 {
+		t.Errorf("exit status %d, want 1 (the transcript asked for is incomplete)", code)
+	}
+	if n := strings.Count(c.screenText(), "rawtalk: warning:"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, c.screenText())
+	}
 }
