@@ -218,6 +218,8 @@ func sourceHint(e *dial.SourceError) string {
 
 func unixHint(e *dial.UnixError) string {
 	switch {
+	case e.NoListener():
+		return "is the server running, and is the name right? an abstract name (@NAME) has no file; it exists while its server listens"
 	case e.NoSocket() && e.Op == "connect to":
 		return "no socket at that path; is the server running, and is the path right?"
 	case e.Refused():
