@@ -287,3 +287,38 @@ func TestInteractiveLogFailureWarnsOnce(t *testing.T) {
 		t.Errorf("%d warnings, want 1:\n%s", n, c.screenText())
 	}
 }
+
+// A history file that is a symbolic link is not followed: its target is
+// neither chmod-ed nor written, and the session says once that history
+// will not be saved.
+func TestInteractiveHistorySymlinkNotFollowed(t *testing.T) {
+	state := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(state, "rawtalk"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(state, "rawtalk", "history")); err != nil {
+		t.Fatal(err)
+	}
+	c, conn := connect(t, []string{"XDG_STATE_HOME=" + state})
+	c.waitText("rawtalk: warning: history will not be saved:")
+	c.send("typed line\r")
+	expectRecv(t, conn, "typed line\r\n")
+	conn.Close()
+	if code := c.waitExit(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+	if n := strings.Count(c.screenText(), "history will not be saved"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, c.screenText())
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() != 0 || fi.Mode().Perm() != 0o644 {
+		t.Errorf("the link's target was touched: %d bytes, mode %v", fi.Size(), fi.Mode().Perm())
+	}
+}
