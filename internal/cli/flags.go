@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -109,7 +110,8 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
 	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
 	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
-	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
+	o.quit = -1
+	fs.VarP(secondsFlag{&o.quit}, "quit", "q", "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: keep the connection open at EOF on stdin (the default)")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "piped mode: half-close the connection at EOF on stdin, for servers that wait for the end of input")
@@ -204,6 +206,40 @@ func (d *idleDuration) Set(s string) error {
 	}
 	*d = idleDuration(f * float64(unit))
 	return nil
+}
+
+// secondsFlag is a flag whose value is a number of seconds (-q): one that
+// is not is refused in plain words (errNotSeconds; run names the flag),
+// not in strconv's.
+type secondsFlag struct{ p *float64 }
+
+// errNotSeconds is a secondsFlag given something else than a number.
+var errNotSeconds = errors.New("want a number of seconds, such as 1 or 0.5")
+
+func (f secondsFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return errNotSeconds
+	}
+	*f.p = v
+	return nil
+}
+
+func (f secondsFlag) String() string { return strconv.FormatFloat(*f.p, 'g', -1, 64) }
+func (f secondsFlag) Type() string   { return "float64" }
+
+// flagValueError rewords pflag's error for a secondsFlag given something
+// else (`invalid argument "x" for "-q, --quit" flag: ...`) as rawtalk's.
+func flagValueError(err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) || !errors.Is(err, errNotSeconds) {
+		return &usageError{err.Error()}
+	}
+	name := "--" + bad.GetFlag().Name
+	if bad.GetFlag().Shorthand != "" {
+		name = "-" + bad.GetFlag().Shorthand
+	}
+	return &usageError{fmt.Sprintf("invalid %s %q: %s", name, bad.GetValue(), errNotSeconds)}
 }
 
 // telnetChoice is what --telnet and --no-telnet asked for.
@@ -426,6 +462,9 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 	switch {
 	case o.sourcePort != "" && len(args) > 1:
 		return "", 0, &usageError{fmt.Sprintf("the port is given twice: -p %s and %s", o.sourcePort, args[1])}
+	case o.sourcePort != "" && len(args) == 1 && isNumber(args[0]):
+		// -l -p 8080 9090, -l -s ADDR -p 8080 9090: not a host named 9090.
+		return "", 0, &usageError{fmt.Sprintf("the port is given twice: -p %s and %s", o.sourcePort, args[0])}
 	case o.sourcePort != "" && len(args) == 1:
 		host, portArgument = args[0], o.sourcePort
 	case o.sourcePort != "":
@@ -448,6 +487,9 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 		return "", 0, &usageError{"too many arguments; expected rawtalk -l [HOST] PORT"}
 	}
 	if o.source != "" {
+		if host != "" && host != o.source && isNumber(host) {
+			return "", 0, &usageError{fmt.Sprintf("too many arguments: -s %s says where to listen, so give only the port: rawtalk -l -s ADDR PORT (got %q)", o.source, strings.Join(args, " "))}
+		}
 		if host != "" && host != o.source {
 			return "", 0, &usageError{fmt.Sprintf("two addresses to listen on: -s %s and %s", o.source, host)}
 		}
@@ -455,6 +497,13 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 	}
 	port, err = portArg(portArgument)
 	return host, port, err
+}
+
+// isNumber is whether s is a decimal number: on -l's command line, a
+// port, never a host.
+func isNumber(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
 }
 
 // sourceIP checks -s for a connection to target.

@@ -114,7 +114,9 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		opt.Telnet = telnetControl{tc}
 	}
 	sess = term.New(tty, opt)
+	a.learn.warn.onScreen(sess.Note) // the screen is the session's now
 	counts, err := sess.Run(a.learn.watch(conn))
+	a.learn.warn.onScreen(nil)
 	a.sayCounts(pump.Counts(counts))
 	return err
 }
