@@ -168,7 +168,10 @@ func TestStartTLSWrongServer(t *testing.T) {
 		{"irc", func(c net.Conn) { io.WriteString(c, "220 mail.example ESMTP\r\n"); io.Copy(io.Discard, c) }, 0,
 			`not irc: 127.0.0.1 port PORT answered "220 mail.example ESMTP"`, "is --starttls irc"},
 		{"mysql", ssh, 0, `not mysql: 127.0.0.1 port PORT began with "SSH-", not a handshake packet`, "is --starttls mysql the right protocol"},
-		{"mysql", func(c net.Conn) { io.WriteString(c, "\x1b\x00\x00\x00\xff\x10\x04Too many connections\x1b[2J"); io.Copy(io.Discard, c) }, 0,
+		{"mysql", func(c net.Conn) {
+			io.WriteString(c, "\x1b\x00\x00\x00\xff\x10\x04Too many connections\x1b[2J")
+			io.Copy(io.Discard, c)
+		}, 0,
 			`127.0.0.1 port PORT refused the session: MySQL error 1040: "Too many connections\x1b[2J"`, ""},
 		{"sieve", func(c net.Conn) { io.WriteString(c, "BYE \"Too many connections\"\r\n") }, 0,
 			`127.0.0.1 port PORT refused the session: "BYE \"Too many connections\""`, ""},
