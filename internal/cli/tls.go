@@ -69,6 +69,7 @@ func newTLSClient(f *tlsFlags, wait float64) (*secure.TLSClient, error) {
 func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Options) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
 		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
+		opt.Certs = func() []string { return s.client.Certs(tc.ConnectionState(), target.Host) }
 		return conn
 	}
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
@@ -84,10 +85,16 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		defer cancel()
 		tc, err := live.StartTLS(ctx, client, target.Host)
 		if err != nil {
+			if s.flags.showCerts {
+				return secure.FailedCerts(err), err
+			}
 			return nil, err
 		}
 		s.client = client
 		lines := client.Describe(tc.ConnectionState(), target.Host)
+		if s.flags.showCerts {
+			lines = append(lines, client.Certs(tc.ConnectionState(), target.Host)...)
+		}
 		if client.Insecure() {
 			lines = append([]string{"warning: --insecure: the certificate was not checked"}, lines...)
 		}
@@ -98,6 +105,12 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 			return s.client.Describe(tc.ConnectionState(), target.Host)
 		}
 		return []string{"TLS: none (plain TCP); starttls at this prompt upgrades after the protocol's own STARTTLS"}
+	}
+	opt.Certs = func() []string {
+		if tc := live.TLS(); tc != nil {
+			return s.client.Certs(tc.ConnectionState(), target.Host)
+		}
+		return []string{"?No certificates: the connection is plain TCP (starttls upgrades it after the protocol's own STARTTLS)"}
 	}
 	return live
 }
@@ -133,11 +146,22 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 	}
 	tc, err := s.client.Handshake(ctx, conn, target.Host)
 	if err != nil {
+		if s.flags.showCerts {
+			// What was refused, before the error says why.
+			for _, line := range secure.FailedCerts(err) {
+				con.sayf("rawtalk: certs: %s", line)
+			}
+		}
 		return nil, err
 	}
 	if s.verbose {
 		for _, line := range s.client.Describe(tc.ConnectionState(), target.Host) {
 			con.sayf("rawtalk: tls: %s", line)
+		}
+	}
+	if s.flags.showCerts {
+		for _, line := range s.client.Certs(tc.ConnectionState(), target.Host) {
+			con.sayf("rawtalk: certs: %s", line)
 		}
 	}
 	return tc, nil
