@@ -19,6 +19,7 @@ type tlsSetup struct {
 	client  *secure.TLSClient // nil without --tls or --starttls
 	manual  *secure.TLSClient // interactive without them: for the starttls command
 	verbose bool
+	screen  bool // stdout is the user's terminal: peer bytes shown before the session are sanitized
 }
 
 // newTLSSetup checks the TLS flags (checkTLSFlags) and reads the files
@@ -29,7 +30,7 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetu
 	if err := checkTLSFlags(f, interactive); err != nil {
 		return nil, err
 	}
-	s := &tlsSetup{flags: f, verbose: verbose}
+	s := &tlsSetup{flags: f, verbose: verbose, screen: interactive}
 	if !f.tls && f.starttls == "" {
 		if !interactive {
 			return s, nil
@@ -117,7 +118,9 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 
 // upgrade turns the fresh connection into TLS: at once with --tls, after
 // the protocol's preamble with --starttls, whose greeting goes to stdout
-// first, as the server sent it. Without either it returns conn.
+// first: as the server sent it when piped, made safe as the session's
+// own text is on a terminal (the session, which filters the rest, has
+// not begun). Without either it returns conn.
 func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
@@ -139,6 +142,10 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 			}
 		}
 		greeting, err := secure.StartTLSPreamble(ctx, conn, proto, opt)
+		if s.screen {
+			var safe term.Sanitizer
+			greeting = safe.Flush(safe.Append(nil, greeting))
+		}
 		stdout.Write(greeting)
 		if err != nil {
 			return nil, err

@@ -84,3 +84,32 @@ func TestInteractiveCertsBeforeAndAfterStartTLS(t *testing.T) {
 		t.Fatalf("exit status %d; screen:\n%s", code, c.screenText())
 	}
 }
+
+// TestInteractiveStartTLSGreetingIsSafe: with --starttls on a terminal the
+// server's greeting is shown before the session begins, and made safe as
+// the session's text is: its escape sequences are shown, not obeyed.
+func TestInteractiveStartTLSGreetingIsSafe(t *testing.T) {
+	pki := tlstest.New()
+	ca := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(ca, pki.CA.CertPEM(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := newPeer(t)
+	c := startTTY(t, nil, "--starttls", "smtp", "--ca", ca, "127.0.0.1", p.port())
+	conn := p.accept()
+	conn.Write([]byte("220 mail \x1b[2J\x1b]0;owned\x07ESMTP\r\n"))
+	expectRecv(t, conn, "EHLO [127.0.0.1]\r\n")
+	conn.Write([]byte("250-mail\r\n250 STARTTLS\r\n"))
+	expectRecv(t, conn, "STARTTLS\r\n")
+	conn.Write([]byte("220 go ahead\r\n"))
+	srv := tls.Server(conn, pki.ServerConfig(pki.Good))
+	if err := srv.Handshake(); err != nil {
+		t.Fatal(err)
+	}
+	c.waitText("Escape character is '^]'.")
+	c.waitText("220 mail ^[[2J^[]0;owned^GESMTP")
+	srv.Close()
+	if code := c.waitExit(); code != 0 {
+		t.Fatalf("exit status %d; screen:\n%s", code, c.screenText())
+	}
+}
