@@ -232,7 +232,7 @@ func TestTLSExitCodes(t *testing.T) {
 		{[]string{"--tls", "--ca", "nope.pem", "127.0.0.1", "1"}, 2, `rawtalk: invalid --ca file "nope.pem": no such file or directory`},
 		{[]string{"--tls", "--cert", "nope.pem", "127.0.0.1", "1"}, 2, `rawtalk: invalid --cert file "nope.pem": no such file or directory`},
 		{[]string{"--tls", "--pin", "x", "127.0.0.1", "1"}, 2, `rawtalk: invalid --pin "x": want sha256:BASE64 or 64 hex digits, the SHA-256 of the server certificate's DER`},
-		{[]string{"--starttls", "gopher", "127.0.0.1", "1"}, 2, `rawtalk: invalid --starttls protocol "gopher": want one of smtp, imap, pop3, ftp, xmpp, postgres, ldap`},
+		{[]string{"--starttls", "gopher", "127.0.0.1", "1"}, 2, `rawtalk: invalid --starttls protocol "gopher": want one of smtp, lmtp, imap, pop3, sieve, nntp, ftp, xmpp, irc, postgres, mysql, ldap`},
 		{[]string{"--tls", "--starttls", "smtp", "127.0.0.1", "1"}, 2, "rawtalk: --tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"},
 		{[]string{"--tls", "127.0.0.1", port}, 1, "rawtalk: tls: certificate for 127.0.0.1 is signed by an unknown authority (issuer CN=rawtalk test CA,O=rawtalk tests)"},
 		{[]string{"--starttls", "smtp", "-w", "0.2", "127.0.0.1", port}, 1, "rawtalk: starttls smtp: 127.0.0.1 port " + port + " sent nothing for 200ms while rawtalk waited for the greeting"},

@@ -155,13 +155,14 @@ service anvil {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	exited := make(chan struct{})
+	var waitErr error
+	go func() { waitErr = cmd.Wait(); close(exited) }()
 	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
 		exec.Command(bin, "-c", conf, "stop").Run()
+		cmd.Process.Kill()
+		<-exited
 	})
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
 	deadline := time.Now().Add(15 * time.Second)
 	for _, addr := range ports {
 		for {
@@ -171,9 +172,9 @@ service anvil {
 				break
 			}
 			select {
-			case err := <-exited:
+			case <-exited:
 				log, _ := os.ReadFile(filepath.Join(dir, "dovecot.log"))
-				t.Fatalf("dovecot exited (%v):\n%s", err, log)
+				t.Fatalf("dovecot exited (%v):\n%s", waitErr, log)
 			case <-time.After(20 * time.Millisecond): // polling for the listener, bounded by deadline
 			}
 			if time.Now().After(deadline) {
