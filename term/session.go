@@ -29,8 +29,12 @@ type Options struct {
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
 	// StartTLS, if set, upgrades the live connection to TLS for the escape
-	// prompt's starttls command, and describes the result.
+	// prompt's starttls command, and describes the result (with an error,
+	// what there is to show of the refused certificate).
 	StartTLS func(serverName string) ([]string, error)
+	// Certs, if set, describes the certificates the server sent, for the
+	// escape prompt's certs command.
+	Certs func() []string
 	// Telnet, if set, is the telnet protocol under the session: its
 	// commands for send, its options for status, the window size.
 	Telnet Telnet

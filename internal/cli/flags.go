@@ -81,6 +81,7 @@ type tlsFlags struct {
 	cert, key  string   // --cert, --key: client certificate
 	alpn       []string // --alpn: protocols offered
 	pin        string   // --pin: SHA-256 of the leaf's DER
+	showCerts  bool     // --show-certs: the chain the server sent, on stderr
 }
 
 // learnFlags are the learning aids' flags.
@@ -152,7 +153,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	t := &o.tls
 	fs.BoolVar(&t.tls, "tls", false, "speak TLS from the first byte, verifying the server's certificate")
 	fs.BoolVar(&t.tls, "ssl", false, "same as --tls")
-	fs.StringVar(&t.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
+	fs.StringVar(&t.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: "+strings.Join(secure.StartTLSProtocols(), ", "))
 	fs.StringVar(&t.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
 	fs.StringVar(&t.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
 	fs.BoolVar(&t.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
@@ -160,6 +161,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&t.key, "key", "", "the client certificate's private key, PEM `FILE`")
 	fs.StringSliceVar(&t.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
 	fs.StringVar(&t.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
+	fs.BoolVar(&t.showCerts, "show-certs", false, "print the certificates the server sent (names, dates, key, sha256) and the verification result, on stderr")
 
 	l := &o.learn
 	fs.StringVar(&l.log, "log", "", "write a transcript (timestamps, > sent, < received, bytes escaped) to `FILE`, appending")
@@ -443,7 +445,8 @@ func checkTLSFlags(f *tlsFlags, interactive bool) error {
 			on   bool
 			flag string
 		}{{f.serverName != "", "--servername"}, {f.ca != "", "--ca"}, {f.insecure, "--insecure"},
-			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"}} {
+			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"},
+			{f.showCerts, "--show-certs"}} {
 			if set.on {
 				return &usageError{set.flag + " needs --tls or --starttls PROTO"}
 			}
