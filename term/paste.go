@@ -34,6 +34,7 @@ func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 	if key == 0 {
 		return nil, 0, false // Readline's own call, on another goroutine
 	}
+	s.lineLen.Store(int32(len(line)))
 	if key != keyBell {
 		s.pasteRun = 0
 		if key == keyTab {

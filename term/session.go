@@ -29,8 +29,12 @@ type Options struct {
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
 	// StartTLS, if set, upgrades the live connection to TLS for the escape
-	// prompt's starttls command, and describes the result.
+	// prompt's starttls command, and describes the result (with an error,
+	// what there is to show of the refused certificate).
 	StartTLS func(serverName string) ([]string, error)
+	// Certs, if set, describes the certificates the server sent, for the
+	// escape prompt's certs command.
+	Certs func() []string
 	// Telnet, if set, is the telnet protocol under the session: its
 	// commands for send, its options for status, the window size.
 	Telnet Telnet
@@ -46,6 +50,9 @@ type Options struct {
 	// Proto names the protocol whose commands Tab completes (Protocols);
 	// "" completes nothing but the escape prompt's commands.
 	Proto string
+	// Explain adds a note under each reply line of Proto that the
+	// explain tables know (--explain; the escape prompt's explain).
+	Explain bool
 }
 
 // Telnet is what the session uses of a telnet connection.
@@ -114,6 +121,7 @@ type Session struct {
 	editorWidth atomic.Int32 // the width the editor wraps lines at, for status
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
+	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
 
 	// mu guards the fields below it up to the next blank line: the mode
 	// keys go to, and what the keyboard goroutine hands the editor's.
@@ -123,6 +131,7 @@ type Session struct {
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
 	// Channels between the goroutines.
@@ -146,6 +155,7 @@ type Session struct {
 	// Used by Run's goroutine only.
 	eol         []byte       // what Enter sends after a line (eol command)
 	secrets     secretFilter // which sent lines stay out of the history
+	pastedKept  int          // lines of the current multi-line paste seen by remember
 	ctrlC       bool         // the last key was Ctrl-C on an empty line
 	resume      string       // half-typed text to put back after the escape prompt
 	modeRequest int          // what the escape prompt's mode command asked for
@@ -176,6 +186,7 @@ func New(t Terminal, opt Options) *Session {
 	s.localEcho.Store(true)
 	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 	s.scr.setView(opt.View)
+	s.scr.notes = newExplainer(opt.Proto, opt.Explain)
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}
@@ -228,6 +239,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	}
 	s.ed = ed
 	s.scr.editor = ed
+	s.scr.width = s.tty.width
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
@@ -342,6 +354,7 @@ func (s *Session) loop() error {
 		// keys typed ahead while the last line was being sent: use it only
 		// to put back a line the escape prompt interrupted.
 		readLine := s.ed.Readline
+		s.lineLen.Store(int32(len([]rune(s.resume))))
 		if s.resume != "" {
 			resume := s.resume
 			readLine = func() (string, error) { return s.ed.ReadlineWithDefault(resume) }
@@ -405,7 +418,7 @@ func (s *Session) loop() error {
 			continue
 		}
 		if !big {
-			s.remember(line)
+			s.remember(line, s.takePastedEnd())
 		}
 	}
 }

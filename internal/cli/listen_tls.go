@@ -119,3 +119,12 @@ func (s *tlsSetup) describe(tc *tls.Conn, host string) []string {
 	}
 	return s.client.Describe(tc.ConnectionState(), host)
 }
+
+// certs is the escape prompt's `certs`: the chain the server sent, or
+// for a listener the client's certificate as status describes it.
+func (s *tlsSetup) certs(tc *tls.Conn, host string) []string {
+	if s.server != nil {
+		return s.server.DescribeClient(tc.ConnectionState())
+	}
+	return s.client.Certs(tc.ConnectionState(), host)
+}

@@ -59,6 +59,7 @@ func (a *app) pipe(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	popt := pump.PipeOptions{
 		CRLF:         o.crlf,
 		HalfClose:    halfCloseAtEOF(o),
+		QuitDatagram: o.quit >= 0,
 		QuitAfterEOF: seconds(o.quit),
 		IdleTimeout:  idleTimeout(o),
 	}
@@ -102,6 +103,7 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	if err != nil {
 		return err
 	}
+	a.learn.explainHint(opt.Proto, a.con)
 	if telnetMode {
 		cols, rows := tty.Size()
 		cfg := a.telnetConfig(func(line string) { sess.Note(line) })
@@ -112,7 +114,9 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		opt.Telnet = telnetControl{tc}
 	}
 	sess = term.New(tty, opt)
+	a.learn.warn.onScreen(sess.Note) // the screen is the session's now
 	counts, err := sess.Run(a.learn.watch(conn))
+	a.learn.warn.onScreen(nil)
 	a.sayCounts(pump.Counts(counts))
 	return err
 }

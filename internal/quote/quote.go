@@ -70,3 +70,23 @@ func appendEscaped(b, text []byte, quoted bool) []byte {
 	}
 	return b
 }
+
+// Unsafe returns the index of the first byte in s that could drive a
+// terminal or hide in it (what Append never lets through: a control byte,
+// ESC, DEL, a C1 control, invalid UTF-8, a format or other unprintable
+// character), or -1 if there is none. Tests hold rawtalk's messages to it.
+func Unsafe(s string) int {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return i
+			}
+		case r < 0x20 || r == 0x7f:
+			return i
+		case r >= utf8.RuneSelf && !unicode.IsPrint(r):
+			return i
+		}
+	}
+	return -1
+}

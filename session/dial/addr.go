@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // ArgError is a bad host, port or address on the command line: the user's
@@ -125,7 +127,7 @@ func AddrWords(a net.Addr) string {
 	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return a.String()
+		return quote.String(a.String()) // a unix socket's path, which a peer may choose
 	}
 	return host + " port " + port
 }

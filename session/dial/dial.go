@@ -97,6 +97,9 @@ func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
 	}
 	addrs, err := r.LookupIPAddr(ctx, host)
 	if err != nil {
+		if cause := canceled(ctx); cause != nil {
+			return nil, cause
+		}
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
 			return nil, &HostError{Host: host, Reason: "unknown host"}
@@ -120,7 +123,10 @@ func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
 
 // Dial connects to t, trying each address until one answers, directly or
 // through d.Proxy. The error is a *HostError, an *ArgError, a *SourceError,
-// a *ProxyError, or the last address's *ConnectError.
+// a *ProxyError, a *ProxyRefusedError, or the last address's
+// *ConnectError; if ctx is cancelled, it is context.Cause(ctx), so that a
+// signal that ends a connect or a proxy handshake comes back as itself,
+// not as a failure of the network.
 func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
 	if d.Proxy != nil {
 		return d.dialProxy(ctx, t)
@@ -148,6 +154,12 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 		}
 		addr := net.JoinHostPort(ip.String(), fmt.Sprint(t.Port))
 		conn, err := nd.DialContext(ctx, family, addr)
+		if cause := canceled(ctx); cause != nil {
+			if conn != nil {
+				conn.Close()
+			}
+			return nil, cause
+		}
 		if err == nil {
 			if network == "udp" {
 				return newUDPConn(conn.(*net.UDPConn), nil, nil), nil
@@ -166,6 +178,16 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 		}
 	}
 	return nil, last
+}
+
+// canceled is the error for work that ctx's cancellation ended: its cause
+// (context.Cause), the caller's reason for cancelling; nil if ctx is not
+// cancelled. A deadline is left to be reported as a timeout.
+func canceled(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return context.Cause(ctx)
+	}
+	return nil
 }
 
 // family is the network to dial, narrowed to the source address's family
