@@ -125,9 +125,15 @@ func AddrWords(a net.Addr) string {
 	if a == nil {
 		return "peer"
 	}
+	switch a.Network() {
+	case "unix", "unixgram", "unixpacket":
+		// A socket's path, which a peer may choose: it can hold a colon
+		// that SplitHostPort would take for a port.
+		return quote.String(a.String())
+	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return quote.String(a.String()) // a unix socket's path, which a peer may choose
+		return quote.String(a.String())
 	}
-	return host + " port " + port
+	return quote.String(host) + " port " + quote.String(port)
 }
