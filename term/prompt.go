@@ -173,7 +173,7 @@ func (s *Session) statusLines() []string {
 // protocol's own STARTTLS command and seen the server's go-ahead.
 func (s *Session) startTLS(serverName string) {
 	if s.opt.StartTLS == nil {
-		s.notef("?starttls is not available here: the connection is already TLS")
+		s.notef("?starttls is not available on this connection: it is already TLS, UDP, or accepted by -l")
 		return
 	}
 	lines, err := s.opt.StartTLS(serverName)

@@ -77,6 +77,9 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
 		return conn // UDP: no TLS over datagrams here
 	}
+	if s.manual == nil {
+		return conn // an accepted connection: no client side to start TLS from
+	}
 	live := secure.NewLiveConn(conn)
 	opt.StartTLS = func(serverName string) ([]string, error) {
 		client := s.manual
