@@ -9,10 +9,10 @@ complete -c 'rawtalk' -s '6' -l 'ipv6' -d 'use IPv6 addresses only'
 complete -c 'rawtalk' -s 'v' -l 'verbose' -d 'report each connect try and, at the end, the byte counts'
 complete -c 'rawtalk' -s 'n' -l 'numeric' -d 'do not look names up: HOST must be an IP address'
 complete -c 'rawtalk' -s 'w' -l 'wait' -x -d 'give up a connect after SECS'
-complete -c 'rawtalk' -s 'q' -l 'quit' -x -d 'piped mode: quit SECS after EOF on stdin'
+complete -c 'rawtalk' -s 'q' -l 'quit' -x -d 'piped mode: at EOF on stdin half-close and read until the server closes, as Debian\'s nc -q SECS'
 complete -c 'rawtalk' -s 'C' -l 'crlf' -d 'piped mode: send each LF as CRLF'
-complete -c 'rawtalk' -l 'no-shutdown' -d 'piped mode: do not half-close the connection at EOF on stdin'
-complete -c 'rawtalk' -s 'N' -l 'shutdown' -d 'half-close at EOF on stdin (the default, except with TLS; accepted for nc)'
+complete -c 'rawtalk' -l 'no-shutdown' -d 'piped mode: keep the connection open at EOF on stdin (the default)'
+complete -c 'rawtalk' -s 'N' -l 'shutdown' -d 'piped mode: half-close the connection at EOF on stdin, for servers that wait for the end of input'
 complete -c 'rawtalk' -s 'l' -l 'listen' -d 'wait for one client to connect (rawtalk -l [HOST] PORT), then talk as with a server'
 complete -c 'rawtalk' -s 'k' -l 'keep-open' -d 'with -l: after a client leaves, wait for the next (one at a time, like nc; with -u: hear every peer)'
 complete -c 'rawtalk' -s 'u' -l 'udp' -d 'use UDP: one datagram per line typed, or per read when piped'
@@ -27,8 +27,8 @@ complete -c 'rawtalk' -l 'eol' -x -a 'crlf lf cr none' -d 'interactive: what Ent
 complete -c 'rawtalk' -l 'no-history' -d 'interactive: do not keep typed lines in the history file'
 complete -c 'rawtalk' -l 'raw-output' -d 'interactive: show the server\'s bytes unfiltered, escape sequences included'
 complete -c 'rawtalk' -l 'dns' -x -d 'look names up with the DNS server at ADDR (host:port) instead of the system\'s'
-complete -c 'rawtalk' -l 'demo' -x -a 'http smtp echo' -d 'start a practice KIND server (http, smtp, echo) on 127.0.0.1 and talk to it'
-complete -c 'rawtalk' -l 'demo-serve' -x -a 'http smtp echo' -d 'only run a practice KIND server, for another terminal, until Ctrl-C'
+complete -c 'rawtalk' -l 'demo' -x -a 'http smtp pop3 imap echo' -d 'start a practice KIND server (http, smtp, echo) on 127.0.0.1 and talk to it'
+complete -c 'rawtalk' -l 'demo-serve' -x -a 'http smtp pop3 imap echo' -d 'only run a practice KIND server, for another terminal, until Ctrl-C'
 complete -c 'rawtalk' -l 'demo-port' -x -d 'the practice server\'s PORT (default: a free one)'
 complete -c 'rawtalk' -s 'z' -l 'scan' -d 'port scanning: report which of the PORTS... of HOST are open'
 complete -c 'rawtalk' -l 'banner' -d 'with -z, show the first line each open port\'s server says'
@@ -55,6 +55,7 @@ complete -c 'rawtalk' -l 'proto' -x -a 'ftp http imap irc memcached pop3 redis s
 complete -c 'rawtalk' -l 'script' -r -F -d 'run the send/expect script FILE (- for stdin) instead of a session'
 complete -c 'rawtalk' -s 'h' -l 'help' -d 'show this help'
 complete -c 'rawtalk' -l 'version' -d 'print the version'
+complete -c 'rawtalk' -l 'completion' -x -a 'bash zsh fish' -d 'print the completion script for SHELL (bash, zsh, fish) and exit'
 complete -c 'rawtalk' -n '__fish_is_nth_token 1; and __fish_seen_argument -l unixsock -s U' -F -d path
 complete -c 'rawtalk' -n '__fish_is_nth_token 1; and not __fish_seen_argument -l unixsock -s U' -a '(__fish_print_hostnames)' -d host
-complete -c 'rawtalk' -n '__fish_is_nth_token 2; and not __fish_seen_argument -l unixsock -s U' -a 'http https smtp submission submissions imap imaps pop3 pop3s ftp ssh telnet redis memcached ircd postgresql mysql ldap xmpp-client echo' -d port
+complete -c 'rawtalk' -n '__fish_is_nth_token 2; and not __fish_seen_argument -l unixsock -s U' -a 'echo discard daytime qotd chargen ftp-data ftp ssh telnet smtp time whois domain gopher finger http kerberos pop3 sunrpc ident nntp ntp epmap netbios-ssn imap imap2 snmp irc ldap https microsoft-ds submissions smtps syslog printer submission ipp ldaps rsync ftps imaps pop3s socks openvpn ms-sql-s mqtt nfs mysql rdp svn sip xmpp-client postgresql postgres amqp vnc x11 redis ircd http-alt memcached mongodb' -d port
