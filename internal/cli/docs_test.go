@@ -191,3 +191,55 @@ func TestManPageHasEveryFlag(t *testing.T) {
 		t.Errorf("%s lacks %s (run: go generate ./internal/cli)", gendocs.ManPage, strings.Join(missing, ", "))
 	}
 }
+
+// The shipped page, with the real flags' text (␍␊ and all), renders with
+// every warning on, in a UTF-8 and an ASCII locale, as `man -l` shows it.
+func TestShippedManPageRendersWithoutWarnings(t *testing.T) {
+	if _, err := exec.LookPath("man"); err != nil {
+		t.Skip("man is not installed")
+	}
+	file, err := filepath.Abs(filepath.Join(repoRoot, gendocs.ManPage))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, locale := range []string{"C.UTF-8", "C"} {
+		cmd := exec.Command("man", "--warnings", "-l", file)
+		cmd.Env = append(os.Environ(), "MANWIDTH=80", "LC_ALL="+locale, "MAN_KEEP_FORMATTING=", "MANPAGER=cat", "PAGER=cat")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil || stderr.Len() > 0 {
+			t.Errorf("man --warnings -l %s (LC_ALL=%s): %v\n%s", gendocs.ManPage, locale, err, stderr.Bytes())
+		}
+		if !bytes.Contains(out, []byte("--completion SHELL")) {
+			t.Errorf("man -l (LC_ALL=%s) output lacks \"--completion SHELL\"", locale)
+		}
+	}
+}
+
+// The fish script, as --completion prints it, completes the real words.
+func TestFishCompletionOfRealFlags(t *testing.T) {
+	if _, err := exec.LookPath("fish"); err != nil {
+		t.Skip("fish is not installed")
+	}
+	_, script, _ := runCLI("--completion", "fish")
+	file := filepath.Join(t.TempDir(), "rawtalk.fish")
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("fish", "--no-config", "-c", "source "+file+"; complete -C'rawtalk --starttls '").CombinedOutput()
+	if err != nil {
+		t.Fatalf("fish: %v\n%s", err, out)
+	}
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		word, _, _ := strings.Cut(line, "\t")
+		got = append(got, word)
+	}
+	slices.Sort(got)
+	want := slices.Clone(secure.StartTLSProtocols())
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("fish completes --starttls with %q, want %q", got, want)
+	}
+}
