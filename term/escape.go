@@ -89,17 +89,27 @@ func helpText() string {
 	return b.String()
 }
 
+// lineEndings are the line endings --eol and the escape prompt's eol
+// take, by name, in the order messages list them.
+var lineEndings = []struct{ name, bytes string }{
+	{"crlf", "\r\n"}, {"lf", "\n"}, {"cr", "\r"}, {"none", ""},
+}
+
+// EOLNames are the names --eol takes, for its shell completion.
+func EOLNames() []string {
+	names := make([]string, len(lineEndings))
+	for i, e := range lineEndings {
+		names[i] = e.name
+	}
+	return names
+}
+
 // parseEOL reads a line-ending name.
 func parseEOL(name string) ([]byte, error) {
-	switch strings.ToLower(name) {
-	case "crlf":
-		return []byte("\r\n"), nil
-	case "lf":
-		return []byte("\n"), nil
-	case "cr":
-		return []byte("\r"), nil
-	case "none":
-		return []byte{}, nil
+	for _, e := range lineEndings {
+		if strings.EqualFold(name, e.name) {
+			return []byte(e.bytes), nil
+		}
 	}
 	return nil, fmt.Errorf("unknown line ending %q: use crlf, lf, cr or none", name)
 }

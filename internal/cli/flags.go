@@ -44,6 +44,7 @@ type options struct {
 	negotiation   bool         // --show-negotiation
 	help          bool
 	showVersion   bool
+	completion    string     // --completion SHELL: print the shell's completion script (docs.go)
 	demo          string     // --demo KIND: start a practice server and talk to it
 	demoServe     string     // --demo-serve KIND: only run a practice server
 	demoPort      int        // --demo-port: the practice server's port; 0 picks a free one
@@ -177,6 +178,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
 	fs.BoolVar(&o.showVersion, "version", false, "print the version")
+	fs.StringVar(&o.completion, "completion", "", "print the completion script for `SHELL` (bash, zsh, fish) and exit")
 	return fs
 }
 

@@ -11,11 +11,12 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/debug"
 	"time"
 
 	"github.com/mattn/go-isatty"
 	"github.com/spf13/pflag"
+
+	"github.com/rawtalk/rawtalk/internal/version"
 )
 
 // app is one run of rawtalk: the parsed options and what the run talks
@@ -59,8 +60,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 0
 	}
 	if a.opt.showVersion {
-		fmt.Fprintf(stdout, "rawtalk %s\n", version())
+		fmt.Fprintf(stdout, "rawtalk %s\n", version.Get())
 		return 0
+	}
+	if a.opt.completion != "" {
+		return exitCode(printCompletion(stdout, a.opt.completion, fs.Args()), a.con)
 	}
 	if err := checkScanFlags(&a.opt); err != nil {
 		return exitCode(err, a.con)
@@ -120,11 +124,4 @@ func seconds(s float64) time.Duration {
 func isTerminal(f any) bool {
 	file, ok := f.(*os.File)
 	return ok && (isatty.IsTerminal(file.Fd()) || isatty.IsCygwinTerminal(file.Fd()))
-}
-
-func version() string {
-	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" && info.Main.Version != "(devel)" {
-		return info.Main.Version
-	}
-	return "devel"
 }

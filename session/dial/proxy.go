@@ -52,16 +52,29 @@ func defaultProxyPort(k ProxyKind) int {
 	return 1080
 }
 
-// ParseProxyKind reads -X/--proxy-type: nc's "5", "4" and "connect", or
-// ncat's "socks5", "socks4" and "http".
+// proxyKindNames are the words -X/--proxy-type takes: nc's "5", "4" and
+// "connect", then ncat's "socks5", "socks4" and "http".
+var proxyKindNames = []struct {
+	name string
+	kind ProxyKind
+}{{"5", SOCKS5}, {"4", SOCKS4}, {"connect", HTTPConnect}, {"socks5", SOCKS5}, {"socks4", SOCKS4}, {"http", HTTPConnect}}
+
+// ProxyKindNames are the words -X/--proxy-type takes, for its shell
+// completion.
+func ProxyKindNames() []string {
+	names := make([]string, len(proxyKindNames))
+	for i, k := range proxyKindNames {
+		names[i] = k.name
+	}
+	return names
+}
+
+// ParseProxyKind reads -X/--proxy-type: one of ProxyKindNames, in any case.
 func ParseProxyKind(s string) (ProxyKind, error) {
-	switch strings.ToLower(s) {
-	case "5", "socks5":
-		return SOCKS5, nil
-	case "4", "socks4":
-		return SOCKS4, nil
-	case "connect", "http":
-		return HTTPConnect, nil
+	for _, k := range proxyKindNames {
+		if strings.EqualFold(s, k.name) {
+			return k.kind, nil
+		}
 	}
 	return 0, &ArgError{Arg: s, What: "proxy type", Reason: "expected 5, 4 or connect (or socks5, socks4, http)"}
 }

@@ -56,6 +56,16 @@ func LookupPort(arg string) (int, error) {
 	return 0, &ArgError{Arg: arg, What: "port", Reason: "unknown service name"}
 }
 
+// ServiceNames are the service names LookupPort knows without the system's
+// services database, in port order, for the shell completion of PORT.
+func ServiceNames() []string {
+	names := make([]string, len(wellKnown))
+	for i, s := range wellKnown {
+		names[i] = s.name
+	}
+	return names
+}
+
 // ServiceName is the name of a TCP port's usual service, or "" when it has
 // none worth showing.
 func ServiceName(port int) string {
