@@ -1,0 +1,116 @@
+package cli
+
+// rawtalk's own words under hostile input: the STARTTLS greeting on a
+// terminal, the telnet hint in an interactive session, a failed starttls
+// at the escape prompt, and the last escape pass over every message.
+
+import (
+	"crypto/tls"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
+	"github.com/rawtalk/rawtalk/internal/tlstest"
+	"github.com/rawtalk/rawtalk/session/secure"
+)
+
+// TestInteractiveFailedStartTLSEndsWithOneLine: after a starttls at the
+// escape prompt fails, the session ends with the error, its hint, and one
+// clear line, not the same error again.
+func TestInteractiveFailedStartTLSEndsWithOneLine(t *testing.T) {
+	pki := tlstest.New()
+	c, conn := connect(t, nil)
+	conn.Write([]byte("220 mail ESMTP\r\n"))
+	c.send("STARTTLS\r")
+	expectRecv(t, conn, "STARTTLS\r\n")
+	conn.Write([]byte("220 2.0.0 Ready to start TLS\r\n"))
+	c.waitText("Ready to start TLS")
+	c.send("\x1dstarttls\r")
+	srv := tls.Server(conn, pki.ServerConfig(pki.Good)) // not trusted: no --ca
+	srv.Handshake()
+	if code := c.waitExit(); code != 1 {
+		t.Errorf("exit status %d, want 1", code)
+	}
+	screen := c.screenText()
+	joined := strings.ReplaceAll(screen, "\n", "") // rows wrap long lines
+	for _, once := range []string{"signed by an unknown authority", "rawtalk: hint: ",
+		"rawtalk: session over: the starttls above failed, and the connection with it"} {
+		if n := strings.Count(joined, once); n != 1 {
+			t.Errorf("%q shown %d times, want once; screen:\n%s", once, n, screen)
+		}
+	}
+	if strings.Contains(joined, "lost:") {
+		t.Errorf("the session's end is reported as a lost connection; screen:\n%s", screen)
+	}
+}
+
+// printed is what exitCode writes for err.
+func printed(err error) string {
+	var b strings.Builder
+	exitCode(err, &console{w: &b})
+	return b.String()
+}
+
+// checkPrinted fails unless every line exitCode printed for err is safe
+// by quote.Unsafe, the independent oracle.
+func checkPrinted(t *testing.T, err error) string {
+	t.Helper()
+	out := printed(err)
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	for _, l := range lines {
+		if i := quote.Unsafe(l); i >= 0 {
+			t.Fatalf("%q printed unsafe byte %d: %q", err.Error(), i, l)
+		}
+	}
+	return out
+}
+
+var hostileMessages = []struct{ name, text, want string }{
+	{"window title", "bad \x1b]0;pwned\a", `bad \x1b]0;pwned\x07`},
+	{"clear screen", "x\x1b[2J", `x\x1b[2J`},
+	{"osc 52", "\x1b]52;c;ZXZpbA==\x1b\\", `\x1b]52;c;ZXZpbA==\x1b\`},
+	{"c1 csi", "a\u009b6n", `a\u009b6n`},
+	{"bidi override", "evil\u202etxt.exe", `evil\u202etxt.exe`},
+	{"zero width and bom", "a\u200bb\ufeff", `a\u200bb\ufeff`},
+	{"line breaks", "one\r\ntwo", `one\r\ntwo`},
+	{"invalid utf8", "a\xffb", `a\xffb`},
+	{"already escaped", quote.Quote("220 \x1b[2J\u202e"), `"220 \x1b[2J\u202e"`},
+	{"backslashes", `C:\path\x41`, `C:\path\x41`},
+}
+
+// TestExitCodeEscapesEveryMessage: text that reached a message without
+// going through internal/quote is escaped by the printer; text that did
+// is printed as it is, not escaped twice.
+func TestExitCodeEscapesEveryMessage(t *testing.T) {
+	for _, tt := range hostileMessages {
+		t.Run(tt.name, func(t *testing.T) {
+			out := checkPrinted(t, errors.New(tt.text))
+			if want := "rawtalk: " + tt.want + "\n"; out != want {
+				t.Errorf("got %q, want %q", out, want)
+			}
+			// In a hint too.
+			out = checkPrinted(t, &secure.TLSError{Op: "tls", Reason: "bad", Hint: "use " + tt.text})
+			if want := "rawtalk: tls: bad\nrawtalk: hint: use " + tt.want + "\n"; out != want {
+				t.Errorf("got %q, want %q", out, want)
+			}
+		})
+	}
+}
+
+func FuzzExitCodeMessages(f *testing.F) {
+	for _, tt := range hostileMessages {
+		f.Add(tt.text)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		checkPrinted(t, errors.New(text))
+		// Text escaped by quote goes out as it is.
+		escaped := quote.String(text)
+		if escaped == "" {
+			return // no message, no line
+		}
+		if out := printed(errors.New(escaped)); out != "rawtalk: "+escaped+"\n" {
+			t.Fatalf("escaped %q printed as %q", escaped, out)
+		}
+	})
+}
