@@ -97,6 +97,7 @@ func (a *app) dispatch(args []string) error {
 	if err != nil {
 		return err
 	}
+	ts.rawOutput = o.rawOutput
 	switch {
 	case o.listen:
 		return a.listen(args)

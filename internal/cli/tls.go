@@ -19,6 +19,9 @@ type tlsSetup struct {
 	client  *secure.TLSClient // nil without --tls or --starttls
 	manual  *secure.TLSClient // interactive without them: for the starttls command
 	verbose bool
+	// rawOutput is --raw-output: the --starttls greeting goes to a
+	// terminal unfiltered too.
+	rawOutput bool
 }
 
 // newTLSSetup checks the TLS flags (checkTLSFlags) and reads the files
@@ -104,7 +107,7 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 
 // upgrade turns the fresh connection into TLS: at once with --tls, after
 // the protocol's preamble with --starttls, whose greeting goes to stdout
-// first, as the server sent it. Without either it returns conn.
+// first, as the server sent it (made safe on a terminal: shown). Without either it returns conn.
 func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
@@ -126,7 +129,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 			}
 		}
 		greeting, err := secure.StartTLSPreamble(ctx, conn, proto, opt)
-		stdout.Write(greeting)
+		stdout.Write(s.shown(greeting, stdout))
 		if err != nil {
 			return nil, err
 		}
@@ -141,6 +144,17 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 		}
 	}
 	return tc, nil
+}
+
+// shown is the server's greeting as it goes to stdout: through the safe
+// display's filter on a terminal, as the session's text would be, and
+// byte for byte to a pipe or with --raw-output.
+func (s *tlsSetup) shown(greeting []byte, stdout io.Writer) []byte {
+	if s.rawOutput || !isTerminal(stdout) {
+		return greeting
+	}
+	var san term.Sanitizer
+	return san.Flush(san.Append(nil, greeting))
 }
 
 // usualTLSPorts are ports that speak TLS from the first byte.

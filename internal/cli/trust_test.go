@@ -5,10 +5,13 @@ package cli
 // at the escape prompt, and the last escape pass over every message.
 
 import (
+	"bufio"
 	"crypto/tls"
 	"errors"
+	"net"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/internal/tlstest"
@@ -113,4 +116,46 @@ func FuzzExitCodeMessages(f *testing.F) {
 			t.Fatalf("escaped %q printed as %q", escaped, out)
 		}
 	})
+}
+
+// hostileGreeter is an SMTP server whose greeting would retitle the window
+// and clear the screen; it closes after the client's EHLO.
+func hostileGreeter(t *testing.T, greeting string) *peer {
+	p := newPeer(t)
+	go func() {
+		var conn net.Conn
+		select {
+		case conn = <-p.conns:
+		case <-time.After(deadline):
+			return // the test fails on its own
+		}
+		conn.Write([]byte(greeting))
+		bufio.NewReader(conn).ReadString('\n')
+		conn.Close()
+	}()
+	return p
+}
+
+const hostileGreeting = "220 \x1b]0;pwned\a\x1b[2Jmail \u202eESMTP\r\n"
+
+// TestStartTLSGreetingOnTerminalIsSafe: the --starttls greeting goes to a
+// terminal through the safe display's filter.
+func TestStartTLSGreetingOnTerminalIsSafe(t *testing.T) {
+	p := hostileGreeter(t, hostileGreeting)
+	c := startTTY(t, nil, "--starttls", "smtp", "127.0.0.1", p.port())
+	c.waitText(`220 ^[]0;pwned^G^[[2Jmail \u202eESMTP`)
+	c.waitExit()
+	if !strings.Contains(c.screenText(), "Connected to 127.0.0.1.") {
+		t.Errorf("the screen was cleared:\n%s", c.screenText())
+	}
+}
+
+// TestStartTLSGreetingPipedIsExact: piped, it is every byte as sent.
+func TestStartTLSGreetingPipedIsExact(t *testing.T) {
+	p := hostileGreeter(t, hostileGreeting)
+	var stdout, stderr strings.Builder
+	code := run([]string{"--starttls", "smtp", "127.0.0.1", p.port()}, strings.NewReader(""), &stdout, &stderr)
+	if code != 1 || stdout.String() != hostileGreeting {
+		t.Errorf("exit %d, stdout %q; want 1, %q (stderr %q)", code, stdout.String(), hostileGreeting, stderr.String())
+	}
 }
