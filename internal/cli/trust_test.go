@@ -159,3 +159,25 @@ func TestStartTLSGreetingPipedIsExact(t *testing.T) {
 		t.Errorf("exit %d, stdout %q; want 1, %q (stderr %q)", code, stdout.String(), hostileGreeting, stderr.String())
 	}
 }
+
+// TestInteractiveTelnetHint: on a terminal too, a server that opens with
+// telnet negotiation while telnet mode is off by default gets the hint;
+// with --no-telnet it does not.
+func TestInteractiveTelnetHint(t *testing.T) {
+	const negotiation = "\xff\xfd\x18\xff\xfd\x1f\xff\xfb\x01"
+	const hint = "rawtalk: hint: the server is negotiating telnet options; try --telnet"
+	const shown = `\xff\xfd^X\xff\xfd^_\xff\xfb^Alogin:` // the safe display's
+	c, conn := connect(t, nil)
+	conn.Write([]byte(negotiation + "login: "))
+	c.waitText(hint)
+	c.waitText(shown)
+
+	c, conn = connect(t, nil, "--no-telnet")
+	conn.Write([]byte(negotiation + "login: "))
+	c.waitText(shown)
+	conn.Write([]byte("\r\nmore\r\n"))
+	c.waitText("more")
+	if strings.Contains(c.screenText(), "try --telnet") {
+		t.Errorf("--no-telnet, and still the hint:\n%s", c.screenText())
+	}
+}
