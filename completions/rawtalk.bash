@@ -2,7 +2,7 @@
 # Load it with: source <(rawtalk --completion bash)
 # or install it as rawtalk in bash-completion's completions directory.
 
-_rawtalk_flags='--ipv4 -4 --ipv6 -6 --verbose -v --numeric -n --wait -w --quit -q --crlf -C --no-shutdown --shutdown -N --listen -l --keep-open -k --udp -u --unixsock -U --source -s --source-port -p --proxy -x --proxy-type -X --proxy-auth --idle-timeout -i --eol --no-history --raw-output --dns --demo --demo-serve --demo-port --scan -z --banner --json --concurrency --telnet --no-telnet --show-negotiation --tls --ssl --starttls --servername --ca --insecure --cert --key --alpn --pin --log --hex --show-ends --timestamps --proto --script --help -h --version'
+_rawtalk_flags='--ipv4 -4 --ipv6 -6 --verbose -v --numeric -n --wait -w --quit -q --crlf -C --no-shutdown --shutdown -N --listen -l --keep-open -k --udp -u --unixsock -U --source -s --source-port -p --proxy -x --proxy-type -X --proxy-auth --idle-timeout -i --eol --no-history --raw-output --dns --demo --demo-serve --demo-port --scan -z --banner --json --concurrency --telnet --no-telnet --show-negotiation --tls --ssl --starttls --servername --ca --insecure --cert --key --alpn --pin --show-certs --log --hex --show-ends --timestamps --proto --script --help -h --version'
 
 # _rawtalk_value_flag WORD sets REPLY to the long name of the flag whose value
 # is the word after WORD (--wait, -w, the p of -lvnp), else to nothing.
@@ -41,7 +41,7 @@ _rawtalk_values() {
     eol) COMPREPLY=($(compgen -P "$3" -W 'crlf lf cr none' -- "$2")) ;;
     demo) COMPREPLY=($(compgen -P "$3" -W 'http smtp echo' -- "$2")) ;;
     demo-serve) COMPREPLY=($(compgen -P "$3" -W 'http smtp echo' -- "$2")) ;;
-    starttls) COMPREPLY=($(compgen -P "$3" -W 'smtp imap pop3 ftp xmpp postgres ldap' -- "$2")) ;;
+    starttls) COMPREPLY=($(compgen -P "$3" -W 'smtp lmtp imap pop3 sieve nntp ftp xmpp irc postgres mysql ldap' -- "$2")) ;;
     ca) _rawtalk_files "$2" "$3" ;;
     cert) _rawtalk_files "$2" "$3" ;;
     key) _rawtalk_files "$2" "$3" ;;

@@ -26,8 +26,10 @@ var escapeCommands = []escapeCommand{
 	{"mode", "line|character", "edit lines, or send each key as typed"},
 	{"eof", "", "half-close: you are done sending, keep reading"},
 	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
+	{"certs", "", "the certificates the server sent, and whether they were verified"},
 	{"log", "FILE|off", "write a transcript of the session to FILE (appended), or stop"},
 	{"hex", "[on|off]", "show what is sent and received as a hex dump, or text again"},
+	{"explain", "[on|off]", "a note under each reply line saying what it means"},
 	{"help", "", "list these commands (also ?)"},
 }
 
@@ -48,6 +50,9 @@ func parseCommand(line string) (name, arg string, err error) {
 	word = strings.ToLower(word)
 	if word == "st" { // telnet's abbreviation, though starttls shares it
 		return "status", arg, nil
+	}
+	if word == "c" { // telnet's, though certs shares it
+		return "close", arg, nil
 	}
 	if word == "h" { // as before hex shared it
 		return "help", arg, nil

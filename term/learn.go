@@ -119,5 +119,5 @@ func (s *Session) learnStatus() []string {
 	if s.opt.Proto != "" {
 		lines = append(lines, "Tab completes "+s.opt.Proto+" commands")
 	}
-	return lines
+	return append(lines, s.explainStatus()...) // explain_view.go
 }

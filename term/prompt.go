@@ -109,10 +109,20 @@ func (s *Session) escape() (done bool, err error) {
 			s.sendEOF()
 		case "starttls":
 			s.startTLS(arg)
+		case "certs":
+			if s.opt.Certs == nil {
+				s.notef("?No certificates: the connection is not TLS")
+				break
+			}
+			for _, l := range s.opt.Certs() {
+				s.notef("%s", l)
+			}
 		case "log":
 			s.logCommand(arg) // learn.go
 		case "hex":
 			s.hexCommand(arg)
+		case "explain":
+			s.explainCommand(arg) // explain_view.go
 		}
 		return false, nil
 	}
@@ -168,6 +178,9 @@ func (s *Session) startTLS(serverName string) {
 	}
 	lines, err := s.opt.StartTLS(serverName)
 	if err != nil {
+		for _, l := range lines {
+			s.notef("rawtalk: tls: %s", l)
+		}
 		s.notef("rawtalk: %v", err)
 		var tlsErr *secure.TLSError
 		if errors.As(err, &tlsErr) && tlsErr.Hint != "" {

@@ -26,6 +26,7 @@ type screen struct {
 	maxQueued int        // push blocks beyond this many queued bytes
 	view      *View      // hex dump, visible line endings, timestamps; nil for none
 	width     func() int // the window's width in columns; nil when unknown
+	notes     *explainer // --explain's notes under reply lines (explain_view.go)
 
 	mu       sync.Mutex
 	cond     *sync.Cond // signalled when the queue drains or the mode changes
@@ -67,7 +68,7 @@ func (s *screen) push(p []byte) {
 		return
 	}
 	s.lastLine.add(p)
-	s.queue = s.show(s.queue, p) // safe display, then the learning view: view.go
+	s.queue = s.showExplained(s.queue, p) // safe display, the learning view (view.go), notes
 	s.showQueuedAndUnlock()
 }
 

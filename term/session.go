@@ -29,8 +29,12 @@ type Options struct {
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
 	// StartTLS, if set, upgrades the live connection to TLS for the escape
-	// prompt's starttls command, and describes the result.
+	// prompt's starttls command, and describes the result (with an error,
+	// what there is to show of the refused certificate).
 	StartTLS func(serverName string) ([]string, error)
+	// Certs, if set, describes the certificates the server sent, for the
+	// escape prompt's certs command.
+	Certs func() []string
 	// Telnet, if set, is the telnet protocol under the session: its
 	// commands for send, its options for status, the window size.
 	Telnet Telnet
@@ -46,6 +50,9 @@ type Options struct {
 	// Proto names the protocol whose commands Tab completes (Protocols);
 	// "" completes nothing but the escape prompt's commands.
 	Proto string
+	// Explain adds a note under each reply line of Proto that the
+	// explain tables know (--explain; the escape prompt's explain).
+	Explain bool
 }
 
 // Telnet is what the session uses of a telnet connection.
@@ -179,6 +186,7 @@ func New(t Terminal, opt Options) *Session {
 	s.localEcho.Store(true)
 	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 	s.scr.setView(opt.View)
+	s.scr.notes = newExplainer(opt.Proto, opt.Explain)
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}

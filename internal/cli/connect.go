@@ -9,7 +9,6 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"strings"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 )
@@ -93,8 +92,9 @@ func (a *app) clientDialer(target dial.Target) (*dial.Dialer, error) {
 			return nil, err
 		}
 		if o.proxyAuth != "" {
-			user, pass, _ := strings.Cut(o.proxyAuth, ":")
-			p.User, p.Password = user, pass
+			if err := p.SetAuth(o.proxyAuth); err != nil {
+				return nil, err // a usage error, before anything is dialled
+			}
 		}
 		d.Proxy = p
 	}

@@ -19,6 +19,9 @@ func (a *app) demo(args []string) error {
 	if err != nil {
 		return err
 	}
+	if kind == labKind {
+		return a.serveLab() // lab.go
+	}
 	srv, err := practice.New(kind)
 	if err != nil {
 		return &usageError{err.Error()}
@@ -103,6 +106,10 @@ func firstSteps(kind string) string {
 		return "type GET / HTTP/1.1, then Host: localhost, then an empty line"
 	case "smtp":
 		return "type EHLO me, then HELP"
+	case "pop3":
+		return "type USER me, then PASS practice, then LIST and RETR 1"
+	case "imap":
+		return "type a1 LOGIN me practice, then a2 SELECT INBOX, then a3 FETCH 1 BODY[]"
 	}
 	return "type a line; the server sends it back"
 }

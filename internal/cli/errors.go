@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/rawtalk/rawtalk/internal/quote"
+	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/script"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/secure"
@@ -40,6 +41,11 @@ func (e *listenError) Error() string {
 
 // errInterrupted is a port scan that Ctrl-C or SIGTERM stopped: exit 1.
 var errInterrupted = errors.New("interrupted")
+
+// errLogIncomplete is a run that went well but whose --log transcript
+// could not be written in full: exit 1, quietly; the warning was said
+// when writing first failed.
+var errLogIncomplete = errors.New("the transcript is incomplete")
 
 // errNothingOpen is a port scan that found no open port: exit 1, quietly,
 // as nc -z does; the summary has said it.
@@ -101,6 +107,7 @@ func explain(err error) outcome {
 		host    *dial.HostError
 		sig     *term.SignalError
 		demo    *listenError
+		link    *safefile.SymlinkError
 	)
 	switch {
 	// Connecting and listening (nc's features).
@@ -140,6 +147,9 @@ func explain(err error) outcome {
 		return outcome{code: 1, msg: fmt.Sprintf("%s:%d: %s: %s", step.File, step.Line, step.Op, dial.Strerror(step.Err))}
 
 	// The command line.
+	case errors.As(err, &link):
+		return outcome{code: 2, msg: err.Error(), hints: []string{
+			"a link there could send what you type to someone else's file; give the path of a regular file"}}
 	case errors.As(err, &usage):
 		return outcome{code: 2, msg: usage.msg, usage: true}
 	case errors.As(err, &arg):
@@ -162,7 +172,7 @@ func explain(err error) outcome {
 	// or one that found nothing open.
 	case errors.As(err, &demo), errors.Is(err, errInterrupted):
 		return failed(err, "")
-	case errors.Is(err, errNothingOpen):
+	case errors.Is(err, errNothingOpen), errors.Is(err, errLogIncomplete):
 		return outcome{code: 1}
 	}
 	return failed(err, "") // anything else is a network failure
@@ -215,6 +225,8 @@ func sourceHint(e *dial.SourceError) string {
 
 func unixHint(e *dial.UnixError) string {
 	switch {
+	case e.NoListener():
+		return "is the server running, and is the name right? an abstract name (@NAME) has no file; it exists while its server listens"
 	case e.NoSocket() && e.Op == "connect to":
 		return "no socket at that path; is the server running, and is the path right?"
 	case e.Refused():

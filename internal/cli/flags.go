@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"slices"
 	"strconv"
@@ -80,6 +81,7 @@ type tlsFlags struct {
 	cert, key  string   // --cert, --key: client certificate
 	alpn       []string // --alpn: protocols offered
 	pin        string   // --pin: SHA-256 of the leaf's DER
+	showCerts  bool     // --show-certs: the chain the server sent, on stderr
 }
 
 // learnFlags are the learning aids' flags.
@@ -89,6 +91,7 @@ type learnFlags struct {
 	showEnds   bool   // --show-ends: line endings made visible
 	timestamps bool   // --timestamps: time since the last send before each received line
 	proto      string // --proto: whose commands Tab completes; "" picks by the port
+	explain    bool   // --explain: a note under each reply line, on a terminal
 	script     string // --script FILE: run a send/expect script, not a session
 }
 
@@ -108,7 +111,8 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
 	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
 	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
-	fs.Float64VarP(&o.quit, "quit", "q", -1, "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
+	o.quit = -1
+	fs.VarP(secondsFlag{&o.quit}, "quit", "q", "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
 	fs.BoolVar(&o.noShutdown, "no-shutdown", false, "piped mode: keep the connection open at EOF on stdin (the default)")
 	fs.BoolVarP(&o.shutdownN, "shutdown", "N", false, "piped mode: half-close the connection at EOF on stdin, for servers that wait for the end of input")
@@ -129,9 +133,9 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&o.noHistory, "no-history", false, "interactive: do not keep typed lines in the history file")
 	fs.BoolVar(&o.rawOutput, "raw-output", false, "interactive: show the server's bytes unfiltered, escape sequences included")
 	fs.StringVar(&o.dnsServer, "dns", "", "look names up with the DNS server at `ADDR` (host:port) instead of the system's")
-	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server (http, smtp, echo) on 127.0.0.1 and talk to it")
+	fs.StringVar(&o.demo, "demo", "", "start a practice `KIND` server ("+strings.Join(practice.Kinds(), ", ")+") on 127.0.0.1 and talk to it")
 	fs.Lookup("demo").NoOptDefVal = "http"
-	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C")
+	fs.StringVar(&o.demoServe, "demo-serve", "", "only run a practice `KIND` server, for another terminal, until Ctrl-C; lab runs several at once, to find by scanning")
 	fs.Lookup("demo-serve").NoOptDefVal = "http"
 	fs.IntVar(&o.demoPort, "demo-port", 0, "the practice server's `PORT` (default: a free one)")
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
@@ -149,7 +153,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	t := &o.tls
 	fs.BoolVar(&t.tls, "tls", false, "speak TLS from the first byte, verifying the server's certificate")
 	fs.BoolVar(&t.tls, "ssl", false, "same as --tls")
-	fs.StringVar(&t.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
+	fs.StringVar(&t.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: "+strings.Join(secure.StartTLSProtocols(), ", "))
 	fs.StringVar(&t.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
 	fs.StringVar(&t.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
 	fs.BoolVar(&t.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
@@ -157,6 +161,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.StringVar(&t.key, "key", "", "the client certificate's private key, PEM `FILE`")
 	fs.StringSliceVar(&t.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
 	fs.StringVar(&t.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
+	fs.BoolVar(&t.showCerts, "show-certs", false, "print the certificates the server sent (names, dates, key, sha256) and the verification result, on stderr")
 
 	l := &o.learn
 	fs.StringVar(&l.log, "log", "", "write a transcript (timestamps, > sent, < received, bytes escaped) to `FILE`, appending")
@@ -164,6 +169,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
 	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
 	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
+	fs.BoolVar(&l.explain, "explain", false, "interactive: after each reply line with a status code, a dim note (  ↳ ...) saying what it means; for the protocol --proto names or the port suggests")
 	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
 
 	fs.BoolVarP(&o.help, "help", "h", false, "show this help")
@@ -202,6 +208,40 @@ func (d *idleDuration) Set(s string) error {
 	}
 	*d = idleDuration(f * float64(unit))
 	return nil
+}
+
+// secondsFlag is a flag whose value is a number of seconds (-q): one that
+// is not is refused in plain words (errNotSeconds; run names the flag),
+// not in strconv's.
+type secondsFlag struct{ p *float64 }
+
+// errNotSeconds is a secondsFlag given something else than a number.
+var errNotSeconds = errors.New("want a number of seconds, such as 1 or 0.5")
+
+func (f secondsFlag) Set(s string) error {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		return errNotSeconds
+	}
+	*f.p = v
+	return nil
+}
+
+func (f secondsFlag) String() string { return strconv.FormatFloat(*f.p, 'g', -1, 64) }
+func (f secondsFlag) Type() string   { return "float64" }
+
+// flagValueError rewords pflag's error for a secondsFlag given something
+// else (`invalid argument "x" for "-q, --quit" flag: ...`) as rawtalk's.
+func flagValueError(err error) error {
+	var bad *pflag.InvalidValueError
+	if !errors.As(err, &bad) || !errors.Is(err, errNotSeconds) {
+		return &usageError{err.Error()}
+	}
+	name := "--" + bad.GetFlag().Name
+	if bad.GetFlag().Shorthand != "" {
+		name = "-" + bad.GetFlag().Shorthand
+	}
+	return &usageError{fmt.Sprintf("invalid %s %q: %s", name, bad.GetValue(), errNotSeconds)}
 }
 
 // telnetChoice is what --telnet and --no-telnet asked for.
@@ -405,7 +445,8 @@ func checkTLSFlags(f *tlsFlags, interactive bool) error {
 			on   bool
 			flag string
 		}{{f.serverName != "", "--servername"}, {f.ca != "", "--ca"}, {f.insecure, "--insecure"},
-			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"}} {
+			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"},
+			{f.showCerts, "--show-certs"}} {
 			if set.on {
 				return &usageError{set.flag + " needs --tls or --starttls PROTO"}
 			}
@@ -424,6 +465,9 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 	switch {
 	case o.sourcePort != "" && len(args) > 1:
 		return "", 0, &usageError{fmt.Sprintf("the port is given twice: -p %s and %s", o.sourcePort, args[1])}
+	case o.sourcePort != "" && len(args) == 1 && isNumber(args[0]):
+		// -l -p 8080 9090, -l -s ADDR -p 8080 9090: not a host named 9090.
+		return "", 0, &usageError{fmt.Sprintf("the port is given twice: -p %s and %s", o.sourcePort, args[0])}
 	case o.sourcePort != "" && len(args) == 1:
 		host, portArgument = args[0], o.sourcePort
 	case o.sourcePort != "":
@@ -446,6 +490,9 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 		return "", 0, &usageError{"too many arguments; expected rawtalk -l [HOST] PORT"}
 	}
 	if o.source != "" {
+		if host != "" && host != o.source && isNumber(host) {
+			return "", 0, &usageError{fmt.Sprintf("too many arguments: -s %s says where to listen, so give only the port: rawtalk -l -s ADDR PORT (got %q)", o.source, strings.Join(args, " "))}
+		}
 		if host != "" && host != o.source {
 			return "", 0, &usageError{fmt.Sprintf("two addresses to listen on: -s %s and %s", o.source, host)}
 		}
@@ -453,6 +500,13 @@ func listenArgs(o *options, args []string) (host string, port int, err error) {
 	}
 	port, err = portArg(portArgument)
 	return host, port, err
+}
+
+// isNumber is whether s is a decimal number: on -l's command line, a
+// port, never a host.
+func isNumber(s string) bool {
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
 }
 
 // sourceIP checks -s for a connection to target.

@@ -24,7 +24,11 @@ import (
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
-const deadline = 10 * time.Second
+// deadline bounds every wait for a screen state or an exit. It is a limit,
+// not a delay: waits end as soon as the state is there. It is generous
+// because a 10 MiB flood through the emulator takes 8-10 s under -race on a
+// loaded 2-core machine.
+const deadline = 30 * time.Second
 
 // peer is a test server on 127.0.0.1 whose side of the conversation the
 // test writes by hand.

@@ -7,7 +7,9 @@ import (
 	"net"
 	"os"
 	"slices"
+	"sync"
 
+	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/script"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/transcript"
@@ -23,15 +25,16 @@ import (
 type learning struct {
 	*learnFlags
 
-	logFile *os.File       // the --log file, opened by prepare
-	steps   *script.Script // the --script, parsed by prepare
-	view    *term.View     // hex, show-ends, timestamps
-	out     io.WriteCloser // piped: the view on stdout, closed at the end
+	logTo *transcript.Log // the --log file, opened by prepare, shared by every session (-k)
+	warn  *logWarning     // says once that the --log file cannot be written
+	steps *script.Script  // the --script, parsed by prepare
+	view  *term.View      // hex, show-ends, timestamps
+	out   io.WriteCloser  // piped: the view on stdout, closed at the end
 }
 
 // prepareLearning reads the --script and opens the --log file, so that a
 // mistake is reported before anything is dialled.
-func prepareLearning(f *learnFlags, stdin io.Reader) (*learning, error) {
+func prepareLearning(f *learnFlags, stdin io.Reader, con *console) (*learning, error) {
 	l := &learning{learnFlags: f}
 	if l.script != "" {
 		if err := l.readScript(stdin); err != nil {
@@ -39,11 +42,9 @@ func prepareLearning(f *learnFlags, stdin io.Reader) (*learning, error) {
 		}
 	}
 	if l.log != "" {
-		f, err := transcript.OpenLog(l.log)
-		if err != nil {
-			return nil, &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
+		if err := l.openLog(con); err != nil {
+			return nil, err
 		}
-		l.logFile = f
 	}
 	if l.hex || l.showEnds || l.timestamps {
 		l.view = term.NewView(term.ViewOptions{Hex: l.hex, ShowEnds: l.showEnds, Timestamps: l.timestamps})
@@ -71,6 +72,60 @@ func (l *learning) readScript(stdin io.Reader) error {
 	return nil
 }
 
+// openLog opens the --log file once, for every session of the run: a
+// symbolic link at its name is refused (it could send what is typed,
+// passwords too, to a file of someone else's choosing), and a file others
+// can read gets a warning. A write that fails later costs the transcript,
+// not the session: one warning, and close's non-zero status.
+func (l *learning) openLog(con *console) error {
+	f, err := transcript.OpenLog(l.log)
+	switch {
+	case safefile.IsSymlink(err):
+		return fmt.Errorf("--log: %w", err)
+	case err != nil:
+		return &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
+	}
+	if mode, open := safefile.ReadableByOthers(f); open {
+		con.errorf("warning: the transcript %s can be read by other users (mode %04o), and it holds what you type, passwords too", l.log, mode)
+		con.hintf("chmod 600 %s", l.log)
+	}
+	l.warn = &logWarning{con: con}
+	l.logTo = transcript.NewLog(f, l.log)
+	l.logTo.OnFail = l.warn.say
+	return nil
+}
+
+// logWarning says that the transcript cannot be written (the Log calls
+// it once): on stderr, or, once an interactive session owns the terminal,
+// above the line being typed.
+type logWarning struct {
+	con  *console
+	mu   sync.Mutex
+	note func(string) // the session's Note while it runs
+}
+
+func (w *logWarning) say(err *transcript.LogError) {
+	line := fmt.Sprintf("warning: %s; the session goes on without it", err)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.note != nil {
+		w.note("rawtalk: " + line)
+		return
+	}
+	w.con.errorf("%s", line)
+}
+
+// onScreen sends the warning to note (the session's Note) from now on,
+// or back to stderr with nil.
+func (w *logWarning) onScreen(note func(string)) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	w.note = note
+	w.mu.Unlock()
+}
+
 // unwrapPath drops the path from a file error: the message names it.
 func unwrapPath(err error) error {
 	var pe *os.PathError
@@ -81,28 +136,25 @@ func unwrapPath(err error) error {
 }
 
 // transcript wraps conn in a Transcript, logging to --log's file if
-// given. It returns the transcript and the connection to use over it.
-func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Transcript, net.Conn, error) {
+// given, under a header of its own: each -k client's session goes in the
+// same file. It returns the transcript and the connection to use over it,
+// whose Close writes the session's end line.
+func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Transcript, net.Conn) {
 	t := transcript.New(conn)
-	t.Peer = target.Host
-	if l.logFile != nil {
-		if err := t.Start(l.logFile, l.log); err != nil {
-			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, dial.Strerror(err))
-		}
-		l.logFile = nil // the transcript closes it
+	if target.Port != 0 { // dialled: the host as the user named it; accepted: the address says it
+		t.Peer = target.Host
 	}
-	return t, t.Conn(), nil
+	if l.logTo != nil {
+		t.StartLog(l.logTo)
+	}
+	return t, t.Conn()
 }
 
 // piped puts the learning aids around piped mode's connection and stdout.
 // Each costs the zero-copy path of the direction it wraps.
 func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
-	if l.log != "" {
-		_, c, err := l.transcript(conn, target)
-		if err != nil {
-			return nil, nil, err
-		}
-		conn = c
+	if l.logTo != nil {
+		_, conn = l.transcript(conn, target)
 	}
 	if l.view != nil {
 		if l.timestamps {
@@ -117,15 +169,13 @@ func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (n
 // interactive gives the session the learning aids: a transcript it can
 // start and stop (log), the view (hex), and the protocol Tab completes.
 func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options) (net.Conn, error) {
-	t, conn, err := l.transcript(conn, target)
-	if err != nil {
-		return nil, err
-	}
+	t, conn := l.transcript(conn, target)
 	if l.view == nil {
 		l.view = term.NewView(term.ViewOptions{})
 	}
 	opt.Transcript = t
 	opt.View = l.view
+	opt.Explain = l.explain
 	switch l.proto {
 	case "none":
 	case "":
@@ -134,6 +184,14 @@ func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		opt.Proto = l.proto
 	}
 	return conn, nil
+}
+
+// explainHint says, before an interactive session with --explain, when
+// there will be no notes because the protocol is unknown.
+func (l *learning) explainHint(proto string, con *console) {
+	if l.explain && term.ExplainProtocol(proto) == "" {
+		con.hintf("--explain needs --proto: %s", term.OrList(term.ExplainProtocols()))
+	}
 }
 
 // watch is the connection the interactive session writes to, seen by the
@@ -164,14 +222,17 @@ func (l *learning) runScript(conn net.Conn, target dial.Target, stdout io.Writer
 }
 
 // close finishes what prepare opened: the view's last row on stdout, and
-// a --log file no transcript took.
-func (l *learning) close() {
+// the --log file. err is how the run ended; close returns it, or, if the
+// run went well but the transcript the user asked for is incomplete,
+// errLogIncomplete: the warning has been said, and the status is 1.
+func (l *learning) close(err error) error {
 	if l.out != nil {
 		l.out.Close()
 	}
-	if l.logFile != nil {
-		l.logFile.Close()
+	if l.logTo != nil && l.logTo.Close() != nil && err == nil {
+		return errLogIncomplete
 	}
+	return err
 }
 
 // demoProto is what Tab completes in a --demo session: the practice

@@ -51,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printHelp(stdout, fs.FlagUsages())
 			return 0
 		}
-		return exitCode(&usageError{err.Error()}, a.con)
+		return exitCode(flagValueError(err), a.con)
 	}
 	a.con.verbose = a.opt.verbose
 	if a.opt.help {
@@ -73,7 +73,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // dispatch checks the flags of a session and runs the mode they ask for:
 // a practice server, a listener, a unix socket client or a network client.
-func (a *app) dispatch(args []string) error {
+func (a *app) dispatch(args []string) (err error) {
 	o := &a.opt
 	if err := checkCommonFlags(o); err != nil {
 		return err
@@ -87,12 +87,12 @@ func (a *app) dispatch(args []string) error {
 	if err := checkLearnFlags(&o.learn); err != nil {
 		return err
 	}
-	learn, err := prepareLearning(&o.learn, a.stdin)
+	learn, err := prepareLearning(&o.learn, a.stdin, a.con)
 	if err != nil {
 		return err
 	}
 	a.learn = learn
-	defer learn.close()
+	defer func() { err = learn.close(err) }()
 	ts, err := newTLSSetup(&o.tls, o.wait, o.verbose, a.interactive())
 	if err != nil {
 		return err

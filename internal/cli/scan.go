@@ -6,6 +6,7 @@ import (
 	"net/netip"
 
 	"github.com/rawtalk/rawtalk/scan"
+	"github.com/rawtalk/rawtalk/term"
 )
 
 // scan is `rawtalk -z HOST PORTS...`: it reports open ports on stdout,
@@ -67,8 +68,8 @@ func (a *app) scan(args []string) error {
 		con.hintf("raise the limit (ulimit -n) or scan with a lower --concurrency")
 	}
 	switch {
-	case errors.Is(err, context.Canceled):
-		return errInterrupted
+	case errors.Is(err, context.Canceled), errors.As(err, new(*term.SignalError)):
+		return errInterrupted // -z's status stays nc's: 1, nothing open found
 	case err != nil:
 		return err
 	case sum.Open == 0:

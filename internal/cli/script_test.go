@@ -63,6 +63,7 @@ func TestScripts(t *testing.T) {
 			"unixstale": cmdUnixStale,
 			"status":    cmdStatus,
 			"tlsfiles":  cmdTLSFiles,
+			"match":     cmdMatch, // lab_test.go
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -96,6 +97,7 @@ func TestScripts(t *testing.T) {
 //	greetq TEXT  the same, with Go escapes in TEXT (\x1b, \r, \xff) turned into bytes
 //	hold TEXT  send TEXT and a newline, then read and discard, never close
 //	silent     read and discard, never answer or close
+//	longline N read a line, answer N 'a's and "Z\r\n" in one write, hold open
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
 //	telnetd    negotiate like a telnetd, prompt for a login, report what came back (telnet_test.go)
@@ -210,6 +212,19 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 	case "silent":
 		return func(c *net.TCPConn) {
 			io.Copy(io.Discard, c)
+		}
+	case "longline":
+		n, err := strconv.Atoi(arg)
+		ts.Check(err)
+		line := strings.Repeat("a", n) + "Z\r\n" // longer than a read: it arrives in pieces
+		return func(c *net.TCPConn) {
+			defer c.Close()
+			r := bufio.NewReader(c)
+			if _, err := r.ReadString('\n'); err != nil {
+				return
+			}
+			io.WriteString(c, line)
+			io.Copy(io.Discard, r)
 		}
 	case "telnetd":
 		return serveTelnetd

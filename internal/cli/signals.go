@@ -1,10 +1,13 @@
 package cli
 
 // Signals, in two shapes. untilInterrupt is for a step that only has to
-// stop on Ctrl-C or SIGTERM (dialling, the TLS handshake, a scan, the
-// practice server); signalWatch is for a listener, which remembers the
-// signal (for exit 128+N) and steps aside while an interactive session
-// handles signals itself. Piped mode ignores SIGPIPE (ignoreSIGPIPE).
+// stop on a signal (dialling, a proxy handshake, TLS, a scan, the practice
+// server); signalWatch is for a listener, which steps aside while an
+// interactive session handles signals itself. Both cancel their context
+// with the signal as its cause (a *term.SignalError), so that whatever
+// was waiting returns it and errors.go exits 128+N, as a shell expects:
+// 130 for SIGINT, 143 for SIGTERM, 129 for SIGHUP. Piped mode ignores
+// SIGPIPE (ignoreSIGPIPE).
 
 import (
 	"context"
@@ -15,10 +18,15 @@ import (
 	"github.com/rawtalk/rawtalk/term"
 )
 
-// untilInterrupt returns a context that SIGINT or SIGTERM cancels, and the
-// function that stops watching.
+// stopSignals are the signals that end rawtalk with 128+N.
+var stopSignals = []os.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP}
+
+// untilInterrupt returns a context that SIGINT, SIGTERM or SIGHUP
+// cancels, with a *term.SignalError as its cause, and the function that
+// stops watching.
 func untilInterrupt() (context.Context, context.CancelFunc) {
-	return signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	w := watchSignals()
+	return w.ctx, w.stop
 }
 
 // ignoreSIGPIPE makes writes to a closed stdout come back as EPIPE instead
@@ -31,19 +39,17 @@ func ignoreSIGPIPE() { signal.Ignore(syscall.SIGPIPE) }
 type signalWatch struct {
 	ch     chan os.Signal
 	ctx    context.Context
-	cancel context.CancelFunc
-	got    chan os.Signal // the signal that cancelled ctx
+	cancel context.CancelCauseFunc
 }
 
 func watchSignals() *signalWatch {
-	w := &signalWatch{ch: make(chan os.Signal, 1), got: make(chan os.Signal, 1)}
-	w.ctx, w.cancel = context.WithCancel(context.Background())
+	w := &signalWatch{ch: make(chan os.Signal, 1)}
+	w.ctx, w.cancel = context.WithCancelCause(context.Background())
 	w.resume()
 	go func() {
 		select {
 		case s := <-w.ch:
-			w.got <- s
-			w.cancel()
+			w.cancel(&term.SignalError{Signal: s})
 		case <-w.ctx.Done():
 		}
 	}()
@@ -51,20 +57,13 @@ func watchSignals() *signalWatch {
 }
 
 func (w *signalWatch) pause()  { signal.Stop(w.ch) }
-func (w *signalWatch) resume() { signal.Notify(w.ch, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP) }
+func (w *signalWatch) resume() { signal.Notify(w.ch, stopSignals...) }
 
 func (w *signalWatch) stop() {
 	w.pause()
-	w.cancel()
+	w.cancel(context.Canceled)
 }
 
-// err is the way out after ctx was cancelled: the signal, for exit 128+n.
-func (w *signalWatch) err() error {
-	select {
-	case s := <-w.got:
-		w.got <- s
-		return &term.SignalError{Signal: s}
-	default:
-		return w.ctx.Err()
-	}
-}
+// err is the way out after ctx was cancelled: the signal (a
+// *term.SignalError), for exit 128+N.
+func (w *signalWatch) err() error { return context.Cause(w.ctx) }

@@ -105,6 +105,7 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	if err != nil {
 		return err
 	}
+	a.learn.explainHint(opt.Proto, a.con)
 	if !telnetMode && o.telnet == telnetByPort {
 		conn = peekFirstRead(conn, func(first []byte) {
 			if telnet.Negotiating(first) {
@@ -122,7 +123,9 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		opt.Telnet = telnetControl{tc}
 	}
 	sess = term.New(tty, opt)
+	a.learn.warn.onScreen(sess.Note) // the screen is the session's now
 	counts, err := sess.Run(a.learn.watch(conn))
+	a.learn.warn.onScreen(nil)
 	a.sayCounts(pump.Counts(counts))
 	return err
 }

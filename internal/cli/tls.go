@@ -19,6 +19,7 @@ type tlsSetup struct {
 	client  *secure.TLSClient // nil without --tls or --starttls
 	manual  *secure.TLSClient // interactive without them: for the starttls command
 	verbose bool
+	screen  bool // the session is interactive: peer bytes shown on the terminal before it are sanitized
 	// rawOutput is --raw-output: the --starttls greeting goes to a
 	// terminal unfiltered too.
 	rawOutput bool
@@ -32,7 +33,7 @@ func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetu
 	if err := checkTLSFlags(f, interactive); err != nil {
 		return nil, err
 	}
-	s := &tlsSetup{flags: f, verbose: verbose}
+	s := &tlsSetup{flags: f, verbose: verbose, screen: interactive}
 	if !f.tls && f.starttls == "" {
 		if !interactive {
 			return s, nil
@@ -72,6 +73,7 @@ func newTLSClient(f *tlsFlags, wait float64) (*secure.TLSClient, error) {
 func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Options) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
 		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
+		opt.Certs = func() []string { return s.client.Certs(tc.ConnectionState(), target.Host) }
 		return conn
 	}
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
@@ -87,10 +89,16 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		defer cancel()
 		tc, err := live.StartTLS(ctx, client, target.Host)
 		if err != nil {
+			if s.flags.showCerts {
+				return secure.FailedCerts(err), err
+			}
 			return nil, err
 		}
 		s.client = client
 		lines := client.Describe(tc.ConnectionState(), target.Host)
+		if s.flags.showCerts {
+			lines = append(lines, client.Certs(tc.ConnectionState(), target.Host)...)
+		}
 		if client.Insecure() {
 			lines = append([]string{"warning: --insecure: the certificate was not checked"}, lines...)
 		}
@@ -102,12 +110,20 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		}
 		return []string{"TLS: none (plain TCP); starttls at this prompt upgrades after the protocol's own STARTTLS"}
 	}
+	opt.Certs = func() []string {
+		if tc := live.TLS(); tc != nil {
+			return s.client.Certs(tc.ConnectionState(), target.Host)
+		}
+		return []string{"?No certificates: the connection is plain TCP (starttls upgrades it after the protocol's own STARTTLS)"}
+	}
 	return live
 }
 
 // upgrade turns the fresh connection into TLS: at once with --tls, after
 // the protocol's preamble with --starttls, whose greeting goes to stdout
-// first, as the server sent it (made safe on a terminal: shown). Without either it returns conn.
+// first: as the server sent it when piped, made safe as the session's
+// own text is on a terminal (the session, which filters the rest, has
+// not begun; shown). Without either it returns conn.
 func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
@@ -136,11 +152,22 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 	}
 	tc, err := s.client.Handshake(ctx, conn, target.Host)
 	if err != nil {
+		if s.flags.showCerts {
+			// What was refused, before the error says why.
+			for _, line := range secure.FailedCerts(err) {
+				con.sayf("rawtalk: certs: %s", line)
+			}
+		}
 		return nil, err
 	}
 	if s.verbose {
 		for _, line := range s.client.Describe(tc.ConnectionState(), target.Host) {
 			con.sayf("rawtalk: tls: %s", line)
+		}
+	}
+	if s.flags.showCerts {
+		for _, line := range s.client.Certs(tc.ConnectionState(), target.Host) {
+			con.sayf("rawtalk: certs: %s", line)
 		}
 	}
 	return tc, nil
@@ -150,7 +177,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 // display's filter on a terminal, as the session's text would be, and
 // byte for byte to a pipe or with --raw-output.
 func (s *tlsSetup) shown(greeting []byte, stdout io.Writer) []byte {
-	if s.rawOutput || !isTerminal(stdout) {
+	if !s.screen || s.rawOutput || !isTerminal(stdout) {
 		return greeting
 	}
 	var san term.Sanitizer

@@ -51,6 +51,13 @@ func certLines(cert *x509.Certificate) []string {
 	} else {
 		lines = append(lines, "names: none")
 	}
+	return append(lines, validityWords(cert),
+		"sha256 fingerprint of the certificate's DER (as openssl x509 -fingerprint -sha256): "+colonHex(sum[:]),
+		"pin it with: --pin "+PinString(sum[:]))
+}
+
+// validityWords gives a certificate's dates, and whether now is in them.
+func validityWords(cert *x509.Certificate) string {
 	now := time.Now()
 	validity := fmt.Sprintf("valid from %s until %s", cert.NotBefore.UTC().Format(timeLayout), cert.NotAfter.UTC().Format(timeLayout))
 	switch {
@@ -61,9 +68,7 @@ func certLines(cert *x509.Certificate) []string {
 	default:
 		validity += fmt.Sprintf(" (expires in %s)", ago(cert.NotAfter.Sub(now)))
 	}
-	return append(lines, validity,
-		"sha256 fingerprint of the certificate's DER (as openssl x509 -fingerprint -sha256): "+colonHex(sum[:]),
-		"pin it with: --pin "+PinString(sum[:]))
+	return validity
 }
 
 // trustLine says whether and how the certificate was checked.

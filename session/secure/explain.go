@@ -200,6 +200,14 @@ func plainGreeting(b []byte) string {
 		return "imap"
 	case strings.HasPrefix(s, "+OK"):
 		return "pop3"
+	case strings.HasPrefix(s, "200 "), strings.HasPrefix(s, "201 "):
+		return "nntp"
+	case strings.HasPrefix(s, `"IMPL`), strings.HasPrefix(s, `"SASL`), strings.HasPrefix(s, `"SIEV`):
+		return "sieve"
+	case strings.HasPrefix(s, ":"):
+		return "irc"
+	case len(b) == 5 && b[3] == 0 && b[4] == 10: // a packet header, sequence 0, protocol 10
+		return "mysql"
 	}
 	return ""
 }

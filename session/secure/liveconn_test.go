@@ -319,6 +319,15 @@ func TestJudgeGoAhead(t *testing.T) {
 		{"220 go\r\nhalf", "", "half"},
 		{"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><message/>", "", "<message/>"},
 		{"* OK untagged is not a go-ahead\r\n", "", ""},
+		{"382 Continue with TLS negotiation\r\n", "", ""},
+		{"382 go\r\n200 injected\r\n", "", "200 injected\r"},
+		{"OK \"Begin TLS negotiation now.\"\r\n", "", ""},
+		{"NO \"TLS not configured\"\r\n", "NO \"TLS not configured\"", ""},
+		{":irc.test 670 * :STARTTLS successful, go ahead\r\n", "", ""},
+		{":irc.test 670 * :go\r\n:irc.test NOTICE * :injected\r\n", "", ":irc.test NOTICE * :injected\r"},
+		{":irc.test 691 * :STARTTLS failure\r\n", ":irc.test 691 * :STARTTLS failure", ""},
+		{":irc.test 451 * STARTTLS :You have not registered\r\n", ":irc.test 451 * STARTTLS :You have not registered", ""},
+		{"580 Can not initiate TLS negotiation\r\n", "580 Can not initiate TLS negotiation", ""},
 	}
 	for _, tt := range tests {
 		refused, extra := judgeGoAhead([]byte(tt.heard))

@@ -188,7 +188,10 @@ func ParsePin(s string) ([]byte, error) {
 func PinString(sum []byte) string { return "sha256:" + base64.StdEncoding.EncodeToString(sum) }
 
 // pinMismatchError is a server certificate that is not the pinned one.
-type pinMismatchError struct{ got []byte }
+type pinMismatchError struct {
+	got   []byte
+	certs []*x509.Certificate // the chain the server sent, for --show-certs
+}
 
 func (e *pinMismatchError) Error() string { return "certificate does not match --pin" }
 
@@ -248,7 +251,7 @@ func (c *TLSClient) handshake(ctx context.Context, conn net.Conn, host string, a
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			sum := sha256.Sum256(cs.PeerCertificates[0].Raw)
 			if string(sum[:]) != string(c.pin) {
-				return &pinMismatchError{got: sum[:]}
+				return &pinMismatchError{got: sum[:], certs: cs.PeerCertificates}
 			}
 			return nil
 		}

@@ -236,6 +236,18 @@ func TestTLSNotTLS(t *testing.T) {
 			io.WriteString(c, "* OK IMAP4rev1 ready\r\n")
 			io.Copy(io.Discard, c)
 		}, 0, `does not speak TLS: it answered "* OK "`, "it greeted in plain text, like imap; try --starttls imap"},
+		{"a mysql handshake", func(c net.Conn) {
+			io.WriteString(c, tlstest.MySQLHandshake(true))
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "`, "it greeted in plain text, like mysql; try --starttls mysql"},
+		{"a sieve greeting", func(c net.Conn) {
+			io.WriteString(c, `"IMPLEMENTATION" "Dovecot Pigeonhole"`+"\r\n")
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "\"IMPL"`, "it greeted in plain text, like sieve; try --starttls sieve"},
+		{"an nntp greeting", func(c net.Conn) {
+			io.WriteString(c, "200 news.example ready\r\n")
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "200 n"`, "it greeted in plain text, like nntp; try --starttls nntp"},
 		{"closes mid-handshake", func(c net.Conn) {
 			bufio.NewReader(c).ReadByte() // the ClientHello has begun
 		}, 0, "closed the connection during the handshake for 127.0.0.1", "is this port TLS? try without --tls"},
