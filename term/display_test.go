@@ -135,7 +135,11 @@ func FuzzSanitizer(f *testing.F) {
 	for _, tt := range sanitizeTests {
 		f.Add([]byte(tt.in), uint8(3))
 	}
+	for _, tt := range remoteTests {
+		f.Add([]byte(tt.in), uint8(3))
+	}
 	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
+		checkRemote(t, in, cut) // display_remote_test.go
 		whole := sanitizeAll(in)
 		checkSafe(t, in, []byte(whole))
 		c := int(cut) % (len(in) + 1)

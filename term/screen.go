@@ -282,6 +282,33 @@ func (s *screen) backToPartialRow() {
 	s.out.Write(append([]byte("\x1b[A\r\x1b[K"), promptText(s.partial)...))
 }
 
+// setRemoteScreen chooses the safe-display policy: RemoteScreen while the
+// server echoes in character mode (it draws the line being typed, and
+// full-screen programs draw everything), TextOnly otherwise. Leaving it
+// turns off the private modes the server left on (the alternate screen,
+// bracketed paste, a hidden cursor), so the line editor gets the terminal
+// as the user had it.
+func (s *screen) setRemoteScreen(on bool) {
+	s.mu.Lock()
+	if !s.sanitize || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if on {
+		s.san.Policy = RemoteScreen
+		s.mu.Unlock()
+		return
+	}
+	s.san.Policy = TextOnly
+	n := len(s.queue)
+	s.queue = s.san.ResetModes(s.queue)
+	if len(s.queue) == n {
+		s.mu.Unlock()
+		return
+	}
+	s.showQueuedAndUnlock()
+}
+
 // setCharMode switches between line and character mode. Entering character
 // mode draws what is queued after the partial line already on screen.
 func (s *screen) setCharMode(on bool) {
@@ -347,6 +374,11 @@ func (s *screen) drainAll() {
 		s.drawDirectLocked()
 		if midRow {
 			s.out.Write([]byte("\r\n"))
+		}
+	}
+	if s.sanitize {
+		if reset := s.san.ResetModes(nil); len(reset) > 0 {
+			s.out.Write(reset) // the server's modes end with it
 		}
 	}
 	s.closed = true

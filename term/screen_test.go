@@ -36,3 +36,25 @@ func TestWidePartialLineDrawnOnce(t *testing.T) {
 	p.keys("\r")
 	p.expect("abc\r\n")
 }
+
+// TestRemoteScreenModesEndWithTheSession: a server that echoes in
+// character mode may switch to the alternate screen and hide the cursor;
+// when it goes, the terminal gets its own screen and cursor back.
+func TestRemoteScreenModesEndWithTheSession(t *testing.T) {
+	var sess *Session
+	p := startPTYWith(t, Options{}, func(s *Session) { sess = s })
+	sess.ServerMode(true, false)
+	p.send("\x1b[?1049h\x1b[?25lfull screen")
+	p.waitFor("the modes passed", func(s *vt.Screen, raw []byte) bool {
+		return strings.Contains(string(raw), "\x1b[?1049h\x1b[?25lfull screen")
+	})
+	p.server.Close()
+	if err := <-p.done; err != nil {
+		t.Fatal(err)
+	}
+	p.done <- nil // for the cleanup
+	p.waitFor("the modes reset", func(s *vt.Screen, raw []byte) bool {
+		_, after, _ := strings.Cut(string(raw), "full screen")
+		return strings.Contains(after, "\x1b[?1049l\x1b[?25h")
+	})
+}

@@ -196,9 +196,13 @@ func New(t Terminal, opt Options) *Session {
 // ServerMode is what the server asked for through telnet negotiation:
 // character mode when it suppresses go-ahead, and no local echo when it
 // echoes. Any goroutine may call it; the session switches at once, keeping
-// a half-typed line for when line mode comes back.
+// a half-typed line for when line mode comes back. While the server echoes
+// in character mode it owns the screen, and what it sends next is shown
+// under the RemoteScreen policy (display.go), as telnet would draw it but
+// for what could harm or read the terminal.
 func (s *Session) ServerMode(character, localEcho bool) {
 	s.localEcho.Store(localEcho)
+	s.scr.setRemoteScreen(character && !localEcho)
 	s.mu.Lock()
 	change := character != s.wantChar
 	s.wantChar = character

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"syscall"
 
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/script"
 	"github.com/rawtalk/rawtalk/session/dial"
@@ -74,11 +75,13 @@ func exitCode(err error, con *console) int {
 		return 0
 	}
 	o := explain(err)
+	// The last escape pass: peer text in a message is escaped where it is
+	// quoted (internal/quote); whatever missed that is escaped here.
 	if o.msg != "" {
-		con.errorf("%s", o.msg)
+		con.errorf("%s", quote.Backstop(o.msg))
 	}
 	for _, h := range o.hints {
-		con.hintf("%s", h)
+		con.hintf("%s", quote.Backstop(h))
 	}
 	if o.usage {
 		con.usage()
@@ -136,9 +139,13 @@ func explain(err error) outcome {
 		}
 		return failed(proxy, hint)
 
-	// TLS and STARTTLS: secure words the hint.
+	// TLS and STARTTLS: secure words the hint. A session whose starttls
+	// failed at the escape prompt ends with it, and the error and hint are
+	// on the screen already.
 	case errors.As(err, &tlsErr):
 		return failed(tlsErr, tlsErr.Hint)
+	case errors.Is(err, secure.ErrUpgradeFailed):
+		return outcome{code: 1, msg: "session over: the starttls above failed, and the connection with it"}
 
 	// --script: a malformed script is a usage error without the synopsis.
 	case errors.As(err, &syntax):

@@ -107,6 +107,7 @@ func (a *app) dispatch(args []string) (err error) {
 	if err != nil {
 		return err
 	}
+	ts.rawOutput = o.rawOutput
 	if o.unix {
 		return a.talkUnix(args[0])
 	}

@@ -7,7 +7,8 @@ package cli
 //	TLS at once or after STARTTLS (tls.go, upgrade; interactive: the
 //	    live wrapper a typed starttls upgrades, tlsSetup.interactive)
 //	transcript (--log), then the view's timing (--timestamps) (learn.go)
-//	telnet (--telnet, or port 23)
+//	telnet (--telnet, or port 23); without it by default, interactive
+//	    mode peeks at the first read for the try --telnet hint
 //
 // The view's layer sees only what is sent (it times --timestamps from the
 // last send, and dumps sent bytes on a terminal). Piped mode puts telnet
@@ -22,6 +23,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rawtalk/rawtalk/session/dial"
@@ -104,6 +106,13 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		return err
 	}
 	a.learn.explainHint(opt.Proto, a.con)
+	if !telnetMode && o.telnet == telnetByPort {
+		conn = peekFirstRead(conn, func(first []byte) {
+			if telnet.Negotiating(first) {
+				sess.Note("rawtalk: hint: " + telnetHint)
+			}
+		})
+	}
 	if telnetMode {
 		cols, rows := tty.Size()
 		cfg := a.telnetConfig(func(line string) { sess.Note(line) })
@@ -148,13 +157,38 @@ func (a *app) pipedTelnet(t dial.Target, conn net.Conn, popt *pump.PipeOptions) 
 		if o.telnet == telnetByPort {
 			popt.Peek = func(first []byte) {
 				if telnet.Negotiating(first) {
-					a.con.hintf("the server is negotiating telnet options; try --telnet")
+					a.con.hintf("%s", telnetHint)
 				}
 			}
 		}
 		return conn
 	}
 	return telnet.NewConn(conn, a.telnetConfig(func(line string) { a.con.sayf("%s", line) }))
+}
+
+// telnetHint is for a server that opens with telnet negotiation while
+// telnet mode is off only by default: piped and on a terminal alike.
+const telnetHint = "the server is negotiating telnet options; try --telnet"
+
+// peekFirstRead shows peek the first bytes read from conn, once, as
+// piped mode's Peek does, keeping what conn can do (pump.Layer).
+func peekFirstRead(conn net.Conn, peek func(first []byte)) net.Conn {
+	p := &firstReadPeeker{Conn: conn, peek: peek}
+	return pump.Layer(p, conn, func() error { return conn.(interface{ CloseWrite() error }).CloseWrite() })
+}
+
+type firstReadPeeker struct {
+	net.Conn
+	once sync.Once
+	peek func(first []byte)
+}
+
+func (p *firstReadPeeker) Read(b []byte) (int, error) {
+	n, err := p.Conn.Read(b)
+	if n > 0 {
+		p.once.Do(func() { p.peek(b[:n]) })
+	}
+	return n, err
 }
 
 // idleEnding reports a session that an idle timeout ended: -i says so and

@@ -20,7 +20,10 @@ type tlsSetup struct {
 	manual  *secure.TLSClient // interactive without them: for the starttls command
 	server  *secure.TLSServer // a -l --tls listener's, for status (listen_tls.go)
 	verbose bool
-	screen  bool // stdout is the user's terminal: peer bytes shown before the session are sanitized
+	screen  bool // the session is interactive: peer bytes shown on the terminal before it are sanitized
+	// rawOutput is --raw-output: the --starttls greeting goes to a
+	// terminal unfiltered too.
+	rawOutput bool
 }
 
 // newTLSSetup checks the TLS flags (checkTLSFlags) and reads the files
@@ -124,7 +127,7 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 // the protocol's preamble with --starttls, whose greeting goes to stdout
 // first: as the server sent it when piped, made safe as the session's
 // own text is on a terminal (the session, which filters the rest, has
-// not begun). Without either it returns conn.
+// not begun; shown). Without either it returns conn.
 func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
@@ -146,11 +149,7 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 			}
 		}
 		greeting, err := secure.StartTLSPreamble(ctx, conn, proto, opt)
-		if s.screen {
-			var safe term.Sanitizer
-			greeting = safe.Flush(safe.Append(nil, greeting))
-		}
-		stdout.Write(greeting)
+		stdout.Write(s.shown(greeting, stdout))
 		if err != nil {
 			return nil, err
 		}
@@ -176,6 +175,17 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 		}
 	}
 	return tc, nil
+}
+
+// shown is the server's greeting as it goes to stdout: through the safe
+// display's filter on a terminal, as the session's text would be, and
+// byte for byte to a pipe or with --raw-output.
+func (s *tlsSetup) shown(greeting []byte, stdout io.Writer) []byte {
+	if !s.screen || s.rawOutput || !isTerminal(stdout) {
+		return greeting
+	}
+	var san term.Sanitizer
+	return san.Flush(san.Append(nil, greeting))
 }
 
 // usualTLSPorts are ports that speak TLS from the first byte.
