@@ -19,7 +19,6 @@ import (
 	"io"
 	"math/big"
 	"net"
-	"os"
 	"strings"
 	"time"
 
@@ -67,13 +66,9 @@ func NewTLSServer(o ServerOptions) (*TLSServer, error) {
 		s.cert = cert
 	}
 	if o.CAFile != "" {
-		data, err := os.ReadFile(o.CAFile)
+		pool, err := loadCAFile(o.CAFile)
 		if err != nil {
-			return nil, fileError("--ca", o.CAFile, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(data) {
-			return nil, &dial.ArgError{Arg: o.CAFile, What: "--ca file", Reason: "no PEM certificate in it"}
+			return nil, err
 		}
 		s.clientCAs = pool
 	}

@@ -71,13 +71,9 @@ func NewTLSClient(o TLSOptions) (*TLSClient, error) {
 		c.pin = pin
 	}
 	if o.CAFile != "" {
-		data, err := os.ReadFile(o.CAFile)
+		pool, err := loadCAFile(o.CAFile)
 		if err != nil {
-			return nil, fileError("--ca", o.CAFile, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(data) {
-			return nil, &dial.ArgError{Arg: o.CAFile, What: "--ca file", Reason: "no PEM certificate in it"}
+			return nil, err
 		}
 		c.roots = pool
 	}
@@ -293,3 +289,17 @@ type TLSError struct {
 
 func (e *TLSError) Error() string { return e.Op + ": " + e.Reason }
 func (e *TLSError) Unwrap() error { return e.Err }
+
+// loadCAFile reads --ca's PEM bundle, for a client's roots or a listener's
+// client CAs.
+func loadCAFile(name string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fileError("--ca", name, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, &dial.ArgError{Arg: name, What: "--ca file", Reason: "no PEM certificate in it"}
+	}
+	return pool, nil
+}
