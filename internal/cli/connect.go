@@ -33,6 +33,7 @@ func newDialer(o *options) *dial.Dialer {
 		Timeout:     seconds(o.wait),
 		NumericOnly: o.numeric,
 		Resolver:    resolver(o.dnsServer),
+		DNSServer:   o.dnsServer,
 	}
 }
 
@@ -114,7 +115,7 @@ func (a *app) clientDialer(target dial.Target) (*dial.Dialer, error) {
 	}
 	interactive := a.interactive()
 	if interactive {
-		d.OnTry = func(ip net.IP) { a.con.sayf("Trying %s...", ip) }
+		d.OnTry = func(addr net.IPAddr) { a.con.sayf("Trying %s...", &addr) }
 	}
 	d.OnFail = func(e *dial.ConnectError) {
 		if interactive || o.verbose {
