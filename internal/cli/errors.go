@@ -125,7 +125,10 @@ func explain(err error) outcome {
 		return failed(unix, unixHint(unix))
 	case errors.As(err, &refused):
 		hint := ""
-		if refused.NeedsAuth {
+		switch {
+		case refused.NeedsAuth && refused.WithCredentials:
+			hint = "the proxy refused these credentials; check the user name and password"
+		case refused.NeedsAuth:
 			hint = "give a user name and password: --proxy-auth USER:PASS, or --proxy socks5://USER:PASS@HOST:PORT"
 		}
 		return failed(refused, hint)
@@ -155,7 +158,7 @@ func explain(err error) outcome {
 	case errors.As(err, &usage):
 		return outcome{code: 2, msg: usage.msg, usage: true}
 	case errors.As(err, &arg):
-		return outcome{code: 2, msg: arg.Error(), usage: arg.What == "" || arg.What == "address" || arg.What == "argument"}
+		return outcome{code: 2, msg: arg.Error(), hints: arg.Hints, usage: arg.What == "" || arg.What == "address" || arg.What == "argument"}
 
 	// A plain TCP client.
 	case errors.As(err, &connect):

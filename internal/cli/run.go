@@ -51,7 +51,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printHelp(stdout, fs.FlagUsages())
 			return 0
 		}
-		return exitCode(flagValueError(err), a.con)
+		return exitCode(commandLineError(err), a.con)
 	}
 	a.con.verbose = a.opt.verbose
 	if a.opt.help {
