@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 // TestIPv6ZoneLinkLocal dials a link-local address with its zone, which
@@ -59,6 +61,7 @@ func zoneInNamespace(t *testing.T) {
 	}
 	defer ln.Close()
 	port := fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+	waitForRoute(t, ln)
 	got := make(chan string, 2)
 	go func() {
 		for {
@@ -94,5 +97,54 @@ func zoneInNamespace(t *testing.T) {
 	want := "rawtalk: connect to fe80::1%lo port " + port + " (tcp) failed: Connection refused\n"
 	if code != 1 || !strings.HasPrefix(stderr.String(), want) {
 		t.Errorf("exit %d, %q; want 1 and %q", code, &stderr, want)
+	}
+
+	// -l on a link-local address binds with the zone, and says it.
+	words, w := io.Pipe()
+	var received bytes.Buffer
+	done := make(chan int)
+	go func() {
+		done <- run([]string{"-lv", "fe80::1%lo", "0"}, strings.NewReader(""), &received, w)
+		w.Close()
+	}()
+	line, err := bufio.NewReader(words).ReadString('\n')
+	go io.Copy(io.Discard, words)
+	lport, found := strings.CutPrefix(strings.TrimSpace(line), "Listening on fe80::1%lo ")
+	if err != nil || !found {
+		t.Fatalf("the listener said %q (%v), want Listening on fe80::1%%lo PORT", line, err)
+	}
+	c, err := net.Dial("tcp6", "[fe80::1%lo]:"+lport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Write([]byte("to the listener\n"))
+	c.Close()
+	if code := <-done; code != 0 || received.String() != "to the listener\n" {
+		t.Errorf("listener: exit %d, received %q", code, &received)
+	}
+}
+
+// waitForRoute waits until the kernel routes to fe80::1%lo (it adds the
+// route a moment after the address, and a dial before it is "Network is
+// unreachable"): until a probe connect to ln succeeds, which it accepts.
+func waitForRoute(t *testing.T, ln net.Listener) {
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		c, err := net.Dial("tcp6", net.JoinHostPort("fe80::1%lo", fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)))
+		if err == nil {
+			c.Close()
+			probe, err := ln.Accept()
+			if err != nil {
+				t.Fatal(err)
+			}
+			probe.Close()
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no route to fe80::1%%lo in the namespace: %v", err)
+		}
+		<-tick.C
 	}
 }
