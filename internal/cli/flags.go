@@ -144,7 +144,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
 	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
-	fs.Var(countFlag{&o.concurrency}, "concurrency", "with -z, probe at most `N` ports at once, 1 or more (default 500)")
+	fs.Var((*positiveInt)(&o.concurrency), "concurrency", "with -z, probe at most `N` ports at once, 1 or more (default 500)")
 
 	fs.Var(telnetFlag{&o.telnet, telnetOn}, "telnet", "speak the telnet protocol: answer option negotiation, keep it off the output (default on port 23)")
 	fs.Var(telnetFlag{&o.telnet, telnetOff}, "no-telnet", "pass telnet negotiation through as plain bytes, even on port 23")

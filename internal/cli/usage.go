@@ -52,20 +52,3 @@ func flagName(f *pflag.Flag) string {
 func isDigitsOnly(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
-
-// countFlag is a flag whose value is a count of at least one
-// (--concurrency): zero would mean nothing at all, so it is refused, and
-// left unset the mode's default applies.
-type countFlag struct{ p *int }
-
-func (f countFlag) Set(s string) error {
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 {
-		return errors.New("want a whole number, 1 or more")
-	}
-	*f.p = n
-	return nil
-}
-
-func (f countFlag) String() string { return strconv.Itoa(*f.p) }
-func (f countFlag) Type() string   { return "int" }
