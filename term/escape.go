@@ -27,6 +27,7 @@ var escapeCommands = []escapeCommand{
 	{"eof", "", "half-close: you are done sending, keep reading"},
 	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
 	{"certs", "", "the certificates the server sent, and whether they were verified"},
+	{"reconnect", "", "close this connection and connect to the same place again"},
 	{"log", "FILE|off", "write a transcript of the session to FILE (appended), or stop"},
 	{"hex", "[on|off]", "show what is sent and received as a hex dump, or text again"},
 	{"explain", "[on|off]", "a note under each reply line saying what it means"},

@@ -95,6 +95,7 @@ func (s *Session) saveHistory() {
 	s.toRemember = nil
 	s.mu.Unlock()
 	for _, line := range lines {
+		s.keepTyped(line) // reconnect.go
 		if err := s.ed.SaveHistory(line); err != nil {
 			s.warnHistory(err)
 		}

@@ -60,6 +60,11 @@ func (s *Session) escape() (done bool, err error) {
 			s.endWith(endQuit)
 			s.notef("Connection closed.")
 			return true, nil
+		case "reconnect":
+			if done, err := s.reconnect(); done {
+				return true, err
+			}
+			continue
 		case "status":
 			for _, l := range s.statusLines() {
 				s.notef("%s", l)

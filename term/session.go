@@ -38,6 +38,11 @@ type Options struct {
 	// Telnet, if set, is the telnet protocol under the session: its
 	// commands for send, its options for status, the window size.
 	Telnet Telnet
+	// Reconnect offers the escape prompt's reconnect: Run then ends with
+	// ErrReconnect, and Handoff has what the next session goes on with.
+	Reconnect bool
+	// Resume is what the session before this one handed on (reconnect).
+	Resume *Handoff
 	// Banner is printed once the terminal is ready for keys, so that
 	// nothing typed after it is echoed by the kernel or lost.
 	Banner string
@@ -93,6 +98,7 @@ const (
 	endQuit
 	endSignal
 	endTerminal
+	endReconnect
 )
 
 // Session is one interactive conversation with a server. Its goroutines
@@ -151,6 +157,13 @@ type Session struct {
 	redraw   bool   // filter drew server text: onChange redraws the line
 	bigPaste []byte // a paste too long for the editor, shown as a placeholder
 	pasteRun int    // runes just before the cursor that the current paste inserted
+
+	// What a reconnect hands on (reconnect.go): typed is appended to by
+	// saveHistory, on the editor's goroutine or after it has stopped, and
+	// read by Handoff once Run has returned; handoff is set by the escape
+	// prompt's reconnect.
+	typed   []string
+	handoff Handoff
 
 	// Used by Run's goroutine only.
 	eol         []byte       // what Enter sends after a line (eol command)
@@ -228,10 +241,11 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	if err := s.tty.raw(); err != nil {
 		return counts, fmt.Errorf("cannot set up the terminal: %w", err)
 	}
+	historyFile := s.editorHistoryFile() // history.go
 	ed, err := newEditor(editorConfig{
 		in:             s.in,
 		out:            s.term.Out,
-		historyFile:    s.editorHistoryFile(), // history.go
+		historyFile:    historyFile,
 		width:          s.tty.width,
 		onWidthChanged: func(f func()) { s.resize = f },
 		filter:         s.filter,   // keys.go
@@ -243,6 +257,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	}
 	s.ed = ed
 	s.scr.editor = ed
+	s.takeResume(historyFile) // reconnect.go
 	s.scr.width = s.tty.width
 	s.editorWidth.Store(int32(s.tty.width()))
 

@@ -33,6 +33,7 @@ func newDialer(o *options) *dial.Dialer {
 		Timeout:     seconds(o.wait),
 		NumericOnly: o.numeric,
 		Resolver:    resolver(o.dnsServer),
+		DNSServer:   o.dnsServer,
 	}
 }
 
@@ -114,7 +115,7 @@ func (a *app) clientDialer(target dial.Target) (*dial.Dialer, error) {
 	}
 	interactive := a.interactive()
 	if interactive {
-		d.OnTry = func(ip net.IP) { a.con.sayf("Trying %s...", ip) }
+		d.OnTry = func(addr net.IPAddr) { a.con.sayf("Trying %s...", &addr) }
 	}
 	d.OnFail = func(e *dial.ConnectError) {
 		if interactive || o.verbose {
@@ -135,23 +136,46 @@ func (a *app) connect(args []string, ts *tlsSetup) error {
 	if err != nil {
 		return err
 	}
+	raw, err := a.reach(dialer, target)
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	conn, err := ts.upgrade(raw, target, a.stdout, a.con)
+	if err != nil {
+		return err
+	}
+	// The escape prompt's reconnect (stack.go): the same dialer, TLS and
+	// STARTTLS again, with the same words.
+	a.redial = func() (net.Conn, error) {
+		raw, err := a.reach(dialer, target)
+		if err != nil {
+			return nil, err
+		}
+		conn, err := ts.upgrade(raw, target, a.stdout, a.con)
+		if err != nil {
+			raw.Close()
+		}
+		return conn, err
+	}
+	return a.converse(conn, target, ts)
+}
+
+// reach dials target and says so, in telnet's words on a terminal and
+// nc's with -v.
+func (a *app) reach(dialer *dial.Dialer, target dial.Target) (net.Conn, error) {
 	ctx, stop := untilInterrupt()
 	conn, err := dialer.Dial(ctx, target)
 	stop()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer conn.Close()
-
 	if a.interactive() {
 		a.con.sayf("Connected to %s.", target.Host)
 	} else {
 		a.con.verbosef("%s", connectedWords(&a.opt, target, conn))
 	}
-	if conn, err = ts.upgrade(conn, target, a.stdout, a.con); err != nil {
-		return err
-	}
-	return a.converse(conn, target, ts)
+	return conn, nil
 }
 
 // talkUnix is the client for -U PATH.

@@ -128,7 +128,10 @@ func explain(err error) outcome {
 		return failed(unix, unixHint(unix))
 	case errors.As(err, &refused):
 		hint := ""
-		if refused.NeedsAuth {
+		switch {
+		case refused.NeedsAuth && refused.WithCredentials:
+			hint = "the proxy refused these credentials; check the user name and password"
+		case refused.NeedsAuth:
 			hint = "give a user name and password: --proxy-auth USER:PASS, or --proxy socks5://USER:PASS@HOST:PORT"
 		}
 		return failed(refused, hint)
@@ -162,13 +165,13 @@ func explain(err error) outcome {
 	case errors.As(err, &usage):
 		return outcome{code: 2, msg: usage.msg, usage: true}
 	case errors.As(err, &arg):
-		return outcome{code: 2, msg: arg.Error(), usage: arg.What == "" || arg.What == "address" || arg.What == "argument"}
+		return outcome{code: 2, msg: arg.Error(), hints: arg.Hints, usage: arg.What == "" || arg.What == "address" || arg.What == "argument"}
 
 	// A plain TCP client.
 	case errors.As(err, &connect):
 		return failed(connect, connectHint(connect))
 	case errors.As(err, &host):
-		return failed(host, "")
+		return failed(host, hostHint(host))
 
 	// A signal ended the session: no words, the shell's status for it.
 	case errors.As(err, &sig):
@@ -204,6 +207,28 @@ func connectHint(e *dial.ConnectError) string {
 		return "no answer; a firewall may be dropping packets (-w SECS sets how long to wait)"
 	case e.Unreachable() && e.IP.To4() == nil:
 		return noRouteHint
+	}
+	return ""
+}
+
+// hostHint tells a wrong name from a DNS server that failed, so the user
+// knows whether to fix the spelling or ask elsewhere.
+func hostHint(e *dial.HostError) string {
+	switch e.Kind {
+	case dial.NoSuchHost:
+		if e.Reason == "" {
+			return "the DNS server knows no such name; check its spelling"
+		}
+	case dial.ServerFailed:
+		return "the name may well exist; try again later, or ask another DNS server with --dns ADDR"
+	case dial.ServerRefused:
+		return "it may not serve this machine; ask another DNS server with --dns ADDR"
+	case dial.ServerUnreachable:
+		return "is a DNS server running there? --dns ADDR asks another"
+	case dial.LookupTimedOut:
+		return "-w SECS sets how long to wait for the look-up and the connect"
+	case dial.NoSuchInterface:
+		return "after % comes the interface the address is on (see: ip link), as in fe80::1%eth0"
 	}
 	return ""
 }

@@ -112,7 +112,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.ipv6, "ipv6", "6", false, "use IPv6 addresses only")
 	fs.BoolVarP(&o.verbose, "verbose", "v", false, "report each connect try and, at the end, the byte counts")
 	fs.BoolVarP(&o.numeric, "numeric", "n", false, "do not look names up: HOST must be an IP address")
-	fs.Float64VarP(&o.wait, "wait", "w", 0, "give up a connect after `SECS`; in piped mode also close after SECS idle")
+	fs.VarP(secondsFlag{&o.wait}, "wait", "w", "give up a name look-up or a connect after `SECS` (0, the default: no limit but the system's); in piped mode also close after SECS idle")
 	o.quit = -1
 	fs.VarP(secondsFlag{&o.quit}, "quit", "q", "piped mode: at EOF on stdin half-close and read until the server closes, as Debian's nc -q `SECS`")
 	fs.BoolVarP(&o.crlf, "crlf", "C", false, "piped mode: send each LF as CRLF")
@@ -145,7 +145,7 @@ func newFlagSet(o *options) *pflag.FlagSet {
 	fs.BoolVarP(&o.scan, "scan", "z", false, "port scanning: report which of the PORTS... of HOST are open")
 	fs.BoolVar(&o.banner, "banner", false, "with -z, show the first line each open port's server says")
 	fs.BoolVar(&o.json, "json", false, "with -z, print one JSON object per port")
-	fs.IntVar(&o.concurrency, "concurrency", 0, "with -z, probe at most `N` ports at once (default 500)")
+	fs.Var((*positiveInt)(&o.concurrency), "concurrency", "with -z, probe at most `N` ports at once, 1 or more (default 500)")
 
 	fs.Var(telnetFlag{&o.telnet, telnetOn}, "telnet", "speak the telnet protocol: answer option negotiation, keep it off the output (default on port 23)")
 	fs.Var(telnetFlag{&o.telnet, telnetOff}, "no-telnet", "pass telnet negotiation through as plain bytes, even on port 23")
@@ -215,7 +215,7 @@ func (d *idleDuration) Set(s string) error {
 	return nil
 }
 
-// secondsFlag is a flag whose value is a number of seconds (-q): one that
+// secondsFlag is a flag whose value is a number of seconds (-w, -q): one that
 // is not is refused in plain words (errNotSeconds; run names the flag),
 // not in strconv's.
 type secondsFlag struct{ p *float64 }
@@ -318,8 +318,6 @@ func scanArgs(o *options, args []string) (host string, ports []string, err error
 		return "", nil, &usageError{"-4 and -6 cannot be used together"}
 	case o.wait < 0:
 		return "", nil, &usageError{"invalid -w: must be a positive number of seconds"}
-	case o.concurrency < 0:
-		return "", nil, &usageError{"invalid --concurrency: must be a positive number"}
 	case len(args) == 0:
 		return "", nil, &dial.ArgError{Reason: "missing host and ports"}
 	}

@@ -139,12 +139,12 @@ func unwrapPath(err error) error {
 // given, under a header of its own: each -k client's session goes in the
 // same file. It returns the transcript and the connection to use over it,
 // whose Close writes the session's end line.
-func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Transcript, net.Conn) {
+func (l *learning) transcript(conn net.Conn, target dial.Target, startLog bool) (*transcript.Transcript, net.Conn) {
 	t := transcript.New(conn)
 	if target.Port != 0 { // dialled: the host as the user named it; accepted: the address says it
 		t.Peer = target.Host
 	}
-	if l.logTo != nil {
+	if l.logTo != nil && startLog {
 		t.StartLog(l.logTo)
 	}
 	return t, t.Conn()
@@ -154,7 +154,7 @@ func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Tr
 // Each costs the zero-copy path of the direction it wraps.
 func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
 	if l.logTo != nil {
-		_, conn = l.transcript(conn, target)
+		_, conn = l.transcript(conn, target, true)
 	}
 	if l.view != nil {
 		if l.timestamps {
@@ -168,8 +168,10 @@ func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (n
 
 // interactive gives the session the learning aids: a transcript it can
 // start and stop (log), the view (hex), and the protocol Tab completes.
-func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options) (net.Conn, error) {
-	t, conn := l.transcript(conn, target)
+// The transcript starts on --log's file unless startLog is false: after a
+// reconnect the session goes on with the log the last one was writing.
+func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options, startLog bool) (net.Conn, error) {
+	t, conn := l.transcript(conn, target, startLog)
 	if l.view == nil {
 		l.view = term.NewView(term.ViewOptions{})
 	}

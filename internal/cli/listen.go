@@ -61,7 +61,7 @@ func (a *app) listen(args []string) error {
 	}
 	ln = l.access.Guard(ln, l.refused)
 	var words []string
-	for _, addr := range dial.ListenAddrs(ln.Addr(), cfg.Network) {
+	for _, addr := range listenWords(cfg, ln.Addr()) {
 		words = append(words, "Listening on "+addr)
 	}
 	peerWords := func(c net.Conn) string { return dial.PeerWords(c.RemoteAddr()) }
@@ -115,7 +115,7 @@ func (l *listening) udp(cfg dial.ListenConfig) error {
 		return err
 	}
 	defer pc.Close()
-	for _, addr := range dial.ListenAddrs(pc.LocalAddr(), cfg.Network) {
+	for _, addr := range listenWords(cfg, pc.LocalAddr()) {
 		l.say("Bound on %s", addr) // nc's words for UDP: nothing listens, a socket is bound
 	}
 	onPeer := func(addr net.Addr) { l.say("Connection received on %s", dial.PeerWords(addr)) }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"time"
 
@@ -28,6 +29,9 @@ type app struct {
 	con      *console  // stderr: rawtalk's own words
 	terminal bool      // stdin is a terminal: telnet's ways, not nc's
 	learn    *learning // the learning aids, ready once dispatch has checked them
+	// redial connects to the client's target again, for the escape
+	// prompt's reconnect; nil where there is none (-l, -U).
+	redial func() (net.Conn, error)
 }
 
 // interactive is whether the session is the interactive one: on a
@@ -52,7 +56,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			printHelp(stdout, fs.FlagUsages())
 			return 0
 		}
-		return exitCode(flagValueError(err), a.con)
+		return exitCode(commandLineError(err), a.con)
 	}
 	a.con.verbose = a.opt.verbose
 	if a.opt.help {

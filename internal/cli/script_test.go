@@ -276,14 +276,23 @@ func fullListener(ts *testscript.TestScript) int {
 // given, and answers "no such name" for every other, and sets $VAR to its
 // address:
 //
-//	fakedns VAR [NAME=IP ...]
+//	fakedns VAR [MODE] [NAME=IP ...]
+//
+// A MODE makes it a broken server instead: servfail or refused answers
+// every question with that error code, silent never answers, and closed
+// is a UDP port where nothing listens (the kernel answers ICMP port
+// unreachable).
 func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: fakedns VAR [NAME=IP ...]")
+		ts.Fatalf("usage: fakedns VAR [MODE] [NAME=IP ...]")
 	}
-	records := map[string][]net.IP{}
+	mode, records := "", map[string][]net.IP{}
 	for _, a := range args[1:] {
 		name, addr, ok := strings.Cut(a, "=")
+		if !ok && mode == "" && len(records) == 0 {
+			mode = a
+			continue
+		}
 		ip := net.ParseIP(addr)
 		if !ok || ip == nil {
 			ts.Fatalf("fakedns: bad record %q", a)
@@ -292,9 +301,34 @@ func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	ts.Check(err)
-	ts.Defer(func() { pc.Close() })
 	ts.Setenv(args[0], pc.LocalAddr().String())
-	go answerPackets(pc, 512, func(q []byte) []byte { return dnsAnswer(q, records) })
+	answer := func(q []byte) []byte { return dnsAnswer(q, records) }
+	switch mode {
+	case "":
+	case "servfail":
+		answer = func(q []byte) []byte { return dnsError(q, 2) }
+	case "refused":
+		answer = func(q []byte) []byte { return dnsError(q, 5) }
+	case "silent":
+		answer = func([]byte) []byte { return nil }
+	case "closed":
+		pc.Close()
+		return
+	default:
+		ts.Fatalf("fakedns: unknown mode %q", mode)
+	}
+	ts.Defer(func() { pc.Close() })
+	go answerPackets(pc, 512, answer)
+}
+
+// dnsError answers a DNS query with an error code and no records.
+func dnsError(q []byte, rcode uint16) []byte {
+	if len(q) < 12 {
+		return nil
+	}
+	r := bytes.Clone(q)
+	binary.BigEndian.PutUint16(r[2:], 0x8180|rcode)
+	return r
 }
 
 // answerPackets is the loop of the UDP test servers: each datagram read

@@ -46,10 +46,22 @@ func (a *app) converse(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		return a.learn.runScript(conn, target, a.stdout, o.wait, a.con)
 	}
 	if a.interactive() {
-		if o.idle > 0 {
-			conn = pump.WithIdleTimeout(conn, time.Duration(o.idle))
+		var resume *term.Handoff
+		for {
+			if o.idle > 0 {
+				conn = pump.WithIdleTimeout(conn, time.Duration(o.idle))
+			}
+			handoff, err := a.talk(conn, target, ts, resume)
+			if !errors.Is(err, term.ErrReconnect) || a.redial == nil {
+				return a.idleEnding(err)
+			}
+			// reconnect at the escape prompt: the same target again,
+			// going on with the history and the transcript.
+			if conn, err = a.redial(); err != nil {
+				return err
+			}
+			resume = handoff
 		}
-		return a.idleEnding(a.talk(conn, target, ts))
 	}
 	return a.idleEnding(a.pipe(conn, target, ts))
 }
@@ -79,7 +91,7 @@ func (a *app) pipe(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 // talk is the interactive session on a terminal: the line editor, the
 // escape prompt, and under it the protocol layers the flags asked for
 // (TLS now or by starttls later, telnet).
-func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
+func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup, resume *term.Handoff) (*term.Handoff, error) {
 	o := &a.opt
 	tty := terminal(a.stdin.(*os.File), a.stdout)
 	history := ""
@@ -94,6 +106,8 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		RawOutput:   o.rawOutput,
 		Peer:        target.Host,
 		Banner:      "Escape character is '^]'.",
+		Reconnect:   a.redial != nil,
+		Resume:      resume,
 	}
 	telnetMode := o.telnet.on(target.Port)
 	if _, isTLS := conn.(*tls.Conn); isTLS || !telnetMode {
@@ -101,9 +115,9 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 		// TCP socket itself, for urgent data (SO_OOBINLINE).
 		conn = ts.interactive(conn, target, &opt)
 	}
-	conn, err := a.learn.interactive(conn, target, &opt)
+	conn, err := a.learn.interactive(conn, target, &opt, resume == nil)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	a.learn.explainHint(opt.Proto, a.con)
 	if !telnetMode && o.telnet == telnetByPort {
@@ -127,7 +141,7 @@ func (a *app) talk(conn net.Conn, target dial.Target, ts *tlsSetup) error {
 	counts, err := sess.Run(a.learn.watch(conn))
 	a.learn.warn.onScreen(nil)
 	a.sayCounts(pump.Counts(counts))
-	return err
+	return sess.Handoff(), err
 }
 
 // sayCounts is -v's last line.

@@ -84,6 +84,10 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		return conn // an accepted connection: no client side to start TLS from
 	}
 	live := secure.NewLiveConn(conn)
+	// The client of this connection's starttls; not s.client, which is
+	// the flags' (--tls, --starttls) for every connection of the run: a
+	// reconnect starts plain again.
+	var upgraded *secure.TLSClient
 	opt.StartTLS = func(serverName string) ([]string, error) {
 		client := s.manual
 		if serverName != "" {
@@ -98,7 +102,7 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 			}
 			return nil, err
 		}
-		s.client = client
+		upgraded = client
 		lines := client.Describe(tc.ConnectionState(), target.Host)
 		if s.flags.showCerts {
 			lines = append(lines, client.Certs(tc.ConnectionState(), target.Host)...)
@@ -110,13 +114,13 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 	}
 	opt.Status = func() []string {
 		if tc := live.TLS(); tc != nil {
-			return s.client.Describe(tc.ConnectionState(), target.Host)
+			return upgraded.Describe(tc.ConnectionState(), target.Host)
 		}
 		return []string{"TLS: none (plain TCP); starttls at this prompt upgrades after the protocol's own STARTTLS"}
 	}
 	opt.Certs = func() []string {
 		if tc := live.TLS(); tc != nil {
-			return s.client.Certs(tc.ConnectionState(), target.Host)
+			return upgraded.Certs(tc.ConnectionState(), target.Host)
 		}
 		return []string{"?No certificates: the connection is plain TCP (starttls upgrades it after the protocol's own STARTTLS)"}
 	}

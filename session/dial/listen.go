@@ -58,7 +58,8 @@ func (c ListenConfig) address(ctx context.Context) (ip string, err error) {
 	if err != nil {
 		return "", err
 	}
-	return ips[0].String(), nil
+	_, zone := SplitZone(c.Host)
+	return (&net.IPAddr{IP: ips[0], Zone: zone}).String(), nil
 }
 
 func (c ListenConfig) network() string {

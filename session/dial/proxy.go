@@ -226,6 +226,9 @@ type ProxyRefusedError struct {
 	// NeedsAuth: the proxy asks for credentials that were not given, or
 	// refused the ones that were.
 	NeedsAuth bool
+	// WithCredentials: credentials were given (-x USER:PASS@, --proxy-auth),
+	// so a NeedsAuth refusal is of these ones.
+	WithCredentials bool
 }
 
 func (e *ProxyRefusedError) Error() string { return e.Reason }
@@ -297,6 +300,7 @@ func (d *Dialer) dialProxy(ctx context.Context, t Target) (net.Conn, error) {
 		conn.Close()
 		var refused *ProxyRefusedError
 		if errors.As(err, &refused) {
+			refused.WithCredentials = p.User != ""
 			return nil, err
 		}
 		return nil, &ProxyError{Host: p.Host, Port: p.Port, Err: handshakeError(p.Kind, err)}

@@ -3,6 +3,7 @@ package dial
 import (
 	"net"
 	"strconv"
+	"strings"
 )
 
 // wellKnown maps the service names people type to their TCP ports. It is
@@ -35,7 +36,7 @@ func LookupPort(arg string) (int, error) {
 	if arg == "" {
 		return 0, &ArgError{Arg: arg, What: "port", Reason: "empty"}
 	}
-	if isDigits(arg) {
+	if isDigits(strings.TrimPrefix(arg, "-")) {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > 65535 {
 			return 0, &ArgError{Arg: arg, What: "port", Reason: "out of range 1-65535"}

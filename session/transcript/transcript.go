@@ -111,6 +111,30 @@ func (t *Transcript) startLocked(l *Log, own bool) {
 	t.flushLocked()
 }
 
+// Detach ends this connection's part of the log with its end line and
+// hands the log over without closing it, for the next connection's
+// transcript to Attach (the escape prompt's reconnect): one file, a header
+// and an end line per connection. It returns nil when not logging.
+func (t *Transcript) Detach() (l *Log, own bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l, own = t.log, t.own
+	t.own = false // stopLocked must not close it
+	t.stopLocked()
+	return l, own
+}
+
+// Attach goes on with a log another transcript detached: a header line
+// for this connection, then its records. own says whether Stop closes it.
+func (t *Transcript) Attach(l *Log, own bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopLocked()
+	if l != nil {
+		t.startLocked(l, own)
+	}
+}
+
 // Stop ends the log with a closing line, and closes it if Start opened
 // it. It returns the log's failure, if writing it failed.
 func (t *Transcript) Stop() error {
