@@ -2,7 +2,7 @@
 # Load it with: source <(rawtalk --completion bash)
 # or install it as rawtalk in bash-completion's completions directory.
 
-_rawtalk_flags='--ipv4 -4 --ipv6 -6 --verbose -v --numeric -n --wait -w --quit -q --crlf -C --no-shutdown --shutdown -N --listen -l --keep-open -k --udp -u --unixsock -U --source -s --source-port -p --proxy -x --proxy-type -X --proxy-auth --idle-timeout -i --eol --no-history --raw-output --dns --demo --demo-serve --demo-port --scan -z --banner --json --concurrency --telnet --no-telnet --show-negotiation --tls --ssl --starttls --servername --ca --insecure --cert --key --alpn --pin --log --hex --show-ends --timestamps --proto --script --help -h --version'
+_rawtalk_flags='--ipv4 -4 --ipv6 -6 --verbose -v --numeric -n --wait -w --quit -q --crlf -C --no-shutdown --shutdown -N --listen -l --keep-open -k --udp -u --unixsock -U --source -s --source-port -p --proxy -x --proxy-type -X --proxy-auth --idle-timeout -i --broker --chat --max-conns --allow --deny --eol --no-history --raw-output --dns --demo --demo-serve --demo-port --scan -z --banner --json --concurrency --telnet --no-telnet --show-negotiation --tls --ssl --starttls --servername --ca --insecure --cert --key --alpn --pin --show-certs --log --hex --show-ends --timestamps --proto --explain --script --help -h --version --completion'
 
 # _rawtalk_value_flag WORD sets REPLY to the long name of the flag whose value
 # is the word after WORD (--wait, -w, the p of -lvnp), else to nothing.
@@ -13,7 +13,7 @@ _rawtalk_value_flag() {
     --*=* | --) return ;;
     --?*)
         case ${w#--} in
-        wait | quit | source | source-port | proxy | proxy-type | proxy-auth | idle-timeout | eol | dns | demo | demo-serve | demo-port | concurrency | starttls | servername | ca | cert | key | alpn | pin | log | proto | script) REPLY=${w#--} ;;
+        wait | quit | source | source-port | proxy | proxy-type | proxy-auth | idle-timeout | max-conns | allow | deny | eol | dns | demo | demo-serve | demo-port | concurrency | starttls | servername | ca | cert | key | alpn | pin | log | proto | script | completion) REPLY=${w#--} ;;
         esac ;;
     -?*)
         for ((i = 1; i < ${#w}; i++)); do
@@ -39,15 +39,16 @@ _rawtalk_values() {
     case $1 in
     proxy-type) COMPREPLY=($(compgen -P "$3" -W '5 4 connect socks5 socks4 http' -- "$2")) ;;
     eol) COMPREPLY=($(compgen -P "$3" -W 'crlf lf cr none' -- "$2")) ;;
-    demo) COMPREPLY=($(compgen -P "$3" -W 'http smtp echo' -- "$2")) ;;
-    demo-serve) COMPREPLY=($(compgen -P "$3" -W 'http smtp echo' -- "$2")) ;;
-    starttls) COMPREPLY=($(compgen -P "$3" -W 'smtp imap pop3 ftp xmpp postgres ldap' -- "$2")) ;;
+    demo) COMPREPLY=($(compgen -P "$3" -W 'http smtp pop3 imap echo' -- "$2")) ;;
+    demo-serve) COMPREPLY=($(compgen -P "$3" -W 'http smtp pop3 imap echo' -- "$2")) ;;
+    starttls) COMPREPLY=($(compgen -P "$3" -W 'smtp lmtp imap pop3 sieve nntp ftp xmpp irc postgres mysql ldap' -- "$2")) ;;
     ca) _rawtalk_files "$2" "$3" ;;
     cert) _rawtalk_files "$2" "$3" ;;
     key) _rawtalk_files "$2" "$3" ;;
     log) _rawtalk_files "$2" "$3" ;;
     proto) COMPREPLY=($(compgen -P "$3" -W 'ftp http imap irc memcached pop3 redis smtp none' -- "$2")) ;;
     script) _rawtalk_files "$2" "$3" ;;
+    completion) COMPREPLY=($(compgen -P "$3" -W 'bash zsh fish' -- "$2")) ;;
     esac
 }
 
@@ -109,7 +110,7 @@ _rawtalk() {
         else
             COMPREPLY=($(compgen -A hostname -- "$cur"))
         fi ;;
-    1) [[ -z $pathargs ]] && COMPREPLY=($(compgen -W 'http https smtp submission submissions imap imaps pop3 pop3s ftp ssh telnet redis memcached ircd postgresql mysql ldap xmpp-client echo' -- "$cur")) ;;
+    1) [[ -z $pathargs ]] && COMPREPLY=($(compgen -W 'echo discard daytime qotd chargen ftp-data ftp ssh telnet smtp time whois domain gopher finger http kerberos pop3 sunrpc ident nntp ntp epmap netbios-ssn imap imap2 snmp irc ldap https microsoft-ds submissions smtps syslog printer submission ipp ldaps rsync ftps imaps pop3s socks openvpn ms-sql-s mqtt nfs mysql rdp svn sip xmpp-client postgresql postgres amqp vnc x11 redis ircd http-alt memcached mongodb' -- "$cur")) ;;
     esac
 }
 

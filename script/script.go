@@ -13,6 +13,11 @@
 // escapes and nothing added; expect waits for a received line that its
 // regular expression matches, skipping the lines before it; timeout sets
 // how long an expect waits; eof half-closes the connection.
+//
+// An expect never passes on a fragment: a line without its LF yet may
+// match only as a prompt, once the server has gone quiet for Quiet or has
+// closed the connection. A long line that arrives in several reads is
+// matched whole.
 package script
 
 import (
@@ -35,6 +40,12 @@ import (
 // the caller says otherwise.
 const DefaultTimeout = 10 * time.Second
 
+// DefaultQuiet is how long the server must stay silent after an unfinished
+// line before an expect may match it as a prompt. It is above Linux's
+// smallest TCP retransmission timeout (200 ms), so a line held up by one
+// lost segment is not taken for a prompt.
+const DefaultQuiet = 300 * time.Millisecond
+
 // Script is a parsed script.
 type Script struct {
 	// Name is the file the script came from, for messages.
@@ -42,6 +53,9 @@ type Script struct {
 	// Timeout is how long an expect waits until a timeout command;
 	// zero is DefaultTimeout.
 	Timeout time.Duration
+	// Quiet is how long the server must be silent before an unfinished
+	// line may match as a prompt; zero is DefaultQuiet.
+	Quiet time.Duration
 	// Trace, if set, is told each step as it runs (for -v).
 	Trace func(line string)
 
@@ -83,7 +97,7 @@ func (e *SyntaxError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e
 func Parse(name string, r io.Reader) (*Script, error) {
 	s := &Script{Name: name}
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	sc.Buffer(make([]byte, 64<<10), maxLine)
 	n := 0
 	for sc.Scan() {
 		n++
@@ -100,9 +114,26 @@ func Parse(name string, r io.Reader) (*Script, error) {
 		s.steps = append(s.steps, st)
 	}
 	if err := sc.Err(); err != nil {
-		return nil, &SyntaxError{File: name, Line: n + 1, Msg: err.Error()}
+		return nil, &SyntaxError{File: name, Line: n + 1, Msg: readError(err)}
 	}
 	return s, nil
+}
+
+// maxLine bounds a script's line, so that a file that is not a script
+// (one huge line) is refused rather than read whole.
+const maxLine = 1 << 20
+
+// readError says in words why the script could not be read: bufio's and
+// os's texts name Go's internals and repeat the file's name.
+func readError(err error) string {
+	var pe *os.PathError
+	switch {
+	case errors.Is(err, bufio.ErrTooLong):
+		return "line longer than 1 MiB; is this a script? (a big send can be split over several sendraw lines)"
+	case errors.As(err, &pe):
+		return "cannot read the script: " + pe.Err.Error()
+	}
+	return "cannot read the script: " + err.Error()
 }
 
 func parseLine(text string) (step, error) {
@@ -230,7 +261,10 @@ func (s *Script) Run(conn net.Conn, out io.Writer) error {
 	if timeout <= 0 {
 		timeout = DefaultTimeout
 	}
-	lr := &lineReader{conn: conn, out: out}
+	lr := &lineReader{conn: conn, out: out, quiet: s.Quiet}
+	if lr.quiet <= 0 {
+		lr.quiet = DefaultQuiet
+	}
 	for _, st := range s.steps {
 		switch st.op {
 		case opTimeout:
@@ -274,9 +308,11 @@ func (s *Script) trace(line int, format string, args ...any) {
 
 // lineReader cuts what the server sends into lines for expect.
 type lineReader struct {
-	conn net.Conn
-	out  io.Writer // gets every byte received
-	buf  []byte    // received and not yet consumed by an expect
+	conn     net.Conn
+	out      io.Writer     // gets every byte received
+	quiet    time.Duration // the silence after which an unfinished line is a prompt
+	buf      []byte        // received and not yet consumed by an expect
+	lastData time.Time     // when bytes last arrived
 	// partialUsed: an expect matched the unfinished line at the start of
 	// buf (a prompt such as "Password: "), so the rest of that line is
 	// not tried again.
@@ -284,10 +320,17 @@ type lineReader struct {
 	closed      bool // the server closed the connection
 }
 
+// minPoll is the shortest read made before a fragment is taken for a
+// prompt, so that bytes already waiting in the socket are seen first.
+const minPoll = 5 * time.Millisecond
+
 // expect consumes received lines until one matches re, and returns it.
 // Lines that do not match are skipped; if none matches before the
 // timeout or the server's close, the error is a *MismatchError listing
-// them. An unfinished last line can match too, for prompts.
+// them. An unfinished last line can match too, as a prompt, but only once
+// nothing more has arrived for r.quiet, or the server has closed: until
+// then it may be the first part of a longer line. A matching fragment
+// gets its quiet time even if that runs past the timeout.
 func (r *lineReader) expect(re *regexp.Regexp, timeout time.Duration) (string, error) {
 	deadline := time.Now().Add(timeout)
 	var skipped []string
@@ -309,16 +352,28 @@ func (r *lineReader) expect(re *regexp.Regexp, timeout time.Duration) (string, e
 			}
 			skipped = append(skipped, line)
 		}
-		if len(r.buf) > 0 && !r.partialUsed && re.Match(r.buf) {
+		prompt := len(r.buf) > 0 && !r.partialUsed && re.Match(r.buf)
+		if prompt && r.closed {
 			r.partialUsed = true
 			return string(r.buf), nil
 		}
 		if r.closed {
 			return "", &MismatchError{Got: r.withPartial(skipped), Closed: true}
 		}
-		r.conn.SetReadDeadline(deadline)
+		wait := deadline
+		if prompt {
+			wait = r.lastData.Add(r.quiet)
+			if poll := time.Now().Add(minPoll); wait.Before(poll) {
+				wait = poll
+			}
+			if limit := deadline.Add(r.quiet); wait.After(limit) {
+				wait = limit
+			}
+		}
+		r.conn.SetReadDeadline(wait)
 		n, err := r.conn.Read(chunk)
 		if n > 0 {
+			r.lastData = time.Now()
 			if _, werr := r.out.Write(chunk[:n]); werr != nil {
 				return "", werr
 			}
@@ -328,6 +383,15 @@ func (r *lineReader) expect(re *regexp.Regexp, timeout time.Duration) (string, e
 		case err == nil:
 		case errors.Is(err, io.EOF):
 			r.closed = true
+		case errors.Is(err, os.ErrDeadlineExceeded) && n > 0:
+			// Look at what arrived; the next read sees the deadline.
+		case errors.Is(err, os.ErrDeadlineExceeded) && prompt && !time.Now().Before(r.lastData.Add(r.quiet)):
+			// Quiet after a fragment that matches: the server waits for
+			// an answer, so the fragment is a prompt.
+			r.partialUsed = true
+			return string(r.buf), nil
+		case errors.Is(err, os.ErrDeadlineExceeded) && prompt && time.Now().Before(deadline.Add(r.quiet)):
+			// Woken early (a poll): wait out the rest of the quiet time.
 		case errors.Is(err, os.ErrDeadlineExceeded):
 			return "", &MismatchError{Got: r.withPartial(skipped), Timeout: timeout}
 		default:

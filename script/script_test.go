@@ -233,3 +233,114 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// notifyConn tells, after each read that returned bytes, that the client
+// has taken them, so a test server can split a line across reads.
+type notifyConn struct {
+	net.Conn
+	read chan struct{}
+}
+
+func (c *notifyConn) Read(p []byte) (int, error) {
+	n, err := c.Conn.Read(p)
+	if n > 0 {
+		select {
+		case c.read <- struct{}{}:
+		default:
+		}
+	}
+	return n, err
+}
+
+// A long line that arrives in several reads is matched whole: its first
+// part, all a's, must not pass for the line (redis, GET of 40,000 a's and
+// a Z), and the whole line still matches.
+func TestRunNeverPassesOnAFragment(t *testing.T) {
+	line := strings.Repeat("a", 40000) + "Z"
+	serve := func(read chan struct{}) func(c *net.TCPConn) {
+		return func(c *net.TCPConn) {
+			io.WriteString(c, "$40001\r\n")
+			rest := line + "\r\n"
+			for len(rest) > 0 {
+				n := min(len(rest), 7000)
+				if _, err := io.WriteString(c, rest[:n]); err != nil {
+					return
+				}
+				rest = rest[n:]
+				<-read // the client has read a part: the line is split
+			}
+			io.Copy(io.Discard, c)
+		}
+	}
+	for _, tt := range []struct {
+		script string
+		match  bool
+	}{
+		{"timeout 1\nexpect ^\\$\nexpect ^a+$\n", false},
+		{"timeout 5\nexpect ^\\$\nexpect ^a+Z$\n", true},
+	} {
+		read := make(chan struct{}, 1)
+		conn := &notifyConn{Conn: server(t, serve(read)), read: read}
+		out, err := run(t, conn, tt.script)
+		if tt.match {
+			if err != nil {
+				t.Errorf("%q: %v", tt.script, err)
+			}
+			continue
+		}
+		var miss *MismatchError
+		if !errors.As(err, &miss) {
+			t.Fatalf("%q: err = %v, want a mismatch (a fragment of the line passed)", tt.script, err)
+		}
+		if len(miss.Got) != 1 || miss.Got[0] != line {
+			t.Errorf("%q: got %d lines, want the whole line", tt.script, len(miss.Got))
+		}
+		if want := "$40001\r\n" + line + "\r\n"; out != want {
+			t.Errorf("out has %d bytes, want %d", len(out), len(want))
+		}
+	}
+}
+
+// An unfinished line matches once the server closes after it.
+func TestRunMatchesLastLineAtClose(t *testing.T) {
+	conn := server(t, func(c *net.TCPConn) { io.WriteString(c, "220 ready\r\nbye") })
+	if _, err := run(t, conn, "expect ^220\nexpect ^bye$\n"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A server that dribbles a matching fragment forever, never quiet, fails
+// the expect after its timeout and the quiet time instead of hanging.
+func TestRunDribbleTimesOut(t *testing.T) {
+	conn := server(t, func(c *net.TCPConn) {
+		for {
+			if _, err := io.WriteString(c, "a"); err != nil {
+				return
+			}
+			time.Sleep(10 * time.Millisecond) // the dribble itself, not synchronisation
+		}
+	})
+	s, err := Parse("check.txt", strings.NewReader("timeout 200ms\nexpect ^a+$\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Quiet = 100 * time.Millisecond
+	start := time.Now()
+	err = s.Run(conn, io.Discard)
+	var miss *MismatchError
+	if !errors.As(err, &miss) {
+		t.Fatalf("err = %v, want a mismatch", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("took %v", d)
+	}
+}
+
+// A script that is one huge line is refused in words, not bufio's.
+func TestParseHugeLine(t *testing.T) {
+	_, err := Parse("s.txt", strings.NewReader("send "+strings.Repeat("x", 2<<20)+"\n"))
+	want := "s.txt:1: line longer than 1 MiB; is this a script? (a big send can be split over several sendraw lines)"
+	if err == nil || err.Error() != want {
+		t.Errorf("err = %v\nwant %s", err, want)
+	}
+}

@@ -111,10 +111,11 @@ func escapeVocabulary() vocabulary {
 
 // escapeArguments are the fixed words after some escape commands.
 var escapeArguments = map[string][]string{
-	"eol":  {"crlf", "lf", "cr", "none"},
-	"mode": {"line", "character"},
-	"hex":  {"on", "off"},
-	"log":  {"off"},
+	"eol":     {"crlf", "lf", "cr", "none"},
+	"mode":    {"line", "character"},
+	"hex":     {"on", "off"},
+	"explain": {"on", "off"},
+	"log":     {"off"},
 }
 
 // word is a completion candidate.

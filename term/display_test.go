@@ -2,9 +2,19 @@ package term
 
 import (
 	"bytes"
+	"regexp"
+	"strconv"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
+
+var sgrParams = regexp.MustCompile(`\x1b\[([0-9;:]*)m`)
+
+// extendedColour: 38;5;N and friends, where 5 and 8 are colours.
+func extendedColour(params []byte) bool {
+	return bytes.Contains(params, []byte("38;")) || bytes.Contains(params, []byte("48;")) || bytes.Contains(params, []byte("58;"))
+}
 
 var sanitizeTests = []struct {
 	name, in, want string
@@ -29,6 +39,16 @@ var sanitizeTests = []struct {
 	{"truncated utf8 then ascii", "\xe4\xb8x", "\\xe4\\xb8x"},
 	{"c1 csi", "\u009b2J", "\\u009b2J"},
 	{"bidi override", "abc\u202edef", "abc\\u202edef"},
+	{"arabic letter mark", "a\u061cb", "a\\u061cb"},
+	{"zero width space", "pass\u200bword", "pass\\u200bword"},
+	{"bom", "\ufeffhi", "\\ufeffhi"},
+	{"soft hyphen and isolates", "\u00ad\u2066x\u2069", "\\u00ad\\u2066x\\u2069"},
+	{"tag character", "\U000e0041", "\\U000e0041"},
+	{"conceal dropped", "\x1b[8msecret\x1b[28m", "secret\x1b[28m"},
+	{"blink dropped", "\x1b[5mA\x1b[6mB\x1b[05mC", "ABC"},
+	{"blink dropped from a list", "\x1b[1;5;31mx", "\x1b[1;31mx"},
+	{"colour 8 and 5 kept", "\x1b[38;5;8;48;5;5m\x1b[38;2;5;6;8m", "\x1b[38;5;8;48;5;5m\x1b[38;2;5;6;8m"},
+	{"blink after a colour", "\x1b[38;5;1;5m", "\x1b[38;5;1m"},
 	{"long csi is not buffered", "\x1b[" + "1111111111111111111111111111111111111111" + "m", "^[[" + "11111111111111111111111111111111" + "11111111m"},
 	{"esc at end", "x\x1b", "x^["},
 	{"csi at end", "x\x1b[1;2", "x^[[1;2"},
@@ -98,6 +118,16 @@ func checkSafe(t *testing.T, in, out []byte) {
 		if r >= 0x80 && r <= 0x9f {
 			t.Fatalf("C1 control %U out of %q: %q", r, in, out)
 		}
+		if unicode.Is(unicode.Cf, r) {
+			t.Fatalf("invisible format character %U out of %q: %q", r, in, out)
+		}
+	}
+	for _, sgr := range sgrParams.FindAllSubmatch(out, -1) {
+		for _, f := range bytes.Split(sgr[1], []byte(";")) {
+			if n, err := strconv.Atoi(string(f)); err == nil && (n == 5 || n == 6 || n == 8) && !extendedColour(sgr[1]) {
+				t.Fatalf("blink or conceal out of %q: %q", in, out)
+			}
+		}
 	}
 }
 
@@ -105,7 +135,11 @@ func FuzzSanitizer(f *testing.F) {
 	for _, tt := range sanitizeTests {
 		f.Add([]byte(tt.in), uint8(3))
 	}
+	for _, tt := range remoteTests {
+		f.Add([]byte(tt.in), uint8(3))
+	}
 	f.Fuzz(func(t *testing.T, in []byte, cut uint8) {
+		checkRemote(t, in, cut) // display_remote_test.go
 		whole := sanitizeAll(in)
 		checkSafe(t, in, []byte(whole))
 		c := int(cut) % (len(in) + 1)

@@ -22,6 +22,11 @@ const (
 	keyBell      = readline.CharBell      // Ctrl-G: does nothing but reach the listener
 	keyTab       = readline.CharTab       // Tab: completion
 	keyCtrlZ     = readline.CharCtrlZ     // Ctrl-Z: suspend
+	keyLineStart = readline.CharLineStart // Ctrl-A: Home
+	keyLineEnd   = readline.CharLineEnd   // Ctrl-E: End
+	keyDelete    = readline.CharDelete    // Ctrl-D: delete under the cursor, or EOF on an empty line
+	keyWordLeft  = readline.MetaBackward  // Alt-b: back a word
+	keyWordRight = readline.MetaForward   // Alt-f: forward a word
 )
 
 // editor is the line editor: the line being typed, its prompt, history,

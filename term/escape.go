@@ -26,8 +26,11 @@ var escapeCommands = []escapeCommand{
 	{"mode", "line|character", "edit lines, or send each key as typed"},
 	{"eof", "", "half-close: you are done sending, keep reading"},
 	{"starttls", "[NAME]", "after the protocol's STARTTLS and its go-ahead: switch to TLS"},
+	{"certs", "", "the certificates the server sent, and whether they were verified"},
+	{"reconnect", "", "close this connection and connect to the same place again"},
 	{"log", "FILE|off", "write a transcript of the session to FILE (appended), or stop"},
 	{"hex", "[on|off]", "show what is sent and received as a hex dump, or text again"},
+	{"explain", "[on|off]", "a note under each reply line saying what it means"},
 	{"help", "", "list these commands (also ?)"},
 }
 
@@ -48,6 +51,9 @@ func parseCommand(line string) (name, arg string, err error) {
 	word = strings.ToLower(word)
 	if word == "st" { // telnet's abbreviation, though starttls shares it
 		return "status", arg, nil
+	}
+	if word == "c" { // telnet's, though certs shares it
+		return "close", arg, nil
 	}
 	if word == "h" { // as before hex shared it
 		return "help", arg, nil
@@ -84,17 +90,27 @@ func helpText() string {
 	return b.String()
 }
 
+// lineEndings are the line endings --eol and the escape prompt's eol
+// take, by name, in the order messages list them.
+var lineEndings = []struct{ name, bytes string }{
+	{"crlf", "\r\n"}, {"lf", "\n"}, {"cr", "\r"}, {"none", ""},
+}
+
+// EOLNames are the names --eol takes, for its shell completion.
+func EOLNames() []string {
+	names := make([]string, len(lineEndings))
+	for i, e := range lineEndings {
+		names[i] = e.name
+	}
+	return names
+}
+
 // parseEOL reads a line-ending name.
 func parseEOL(name string) ([]byte, error) {
-	switch strings.ToLower(name) {
-	case "crlf":
-		return []byte("\r\n"), nil
-	case "lf":
-		return []byte("\n"), nil
-	case "cr":
-		return []byte("\r"), nil
-	case "none":
-		return []byte{}, nil
+	for _, e := range lineEndings {
+		if strings.EqualFold(name, e.name) {
+			return []byte(e.bytes), nil
+		}
 	}
 	return nil, fmt.Errorf("unknown line ending %q: use crlf, lf, cr or none", name)
 }

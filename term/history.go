@@ -5,6 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/safefile"
 )
 
 // HistoryPath is where typed lines are kept across sessions: under the XDG
@@ -28,7 +30,7 @@ func prepareHistoryFile(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := safefile.OpenAppend(path, 0o600) // never chmod or write a link's target
 	if err != nil {
 		return err
 	}
@@ -55,14 +57,29 @@ func (s *Session) editorHistoryFile() string {
 	return s.opt.HistoryFile
 }
 
-// remember adds a sent line to the history, unless it carries a secret.
+// maxPasteHistory is how many lines of one multi-line paste go into the
+// history: a 10,000-line paste must not push out everything typed before.
+const maxPasteHistory = 20
+
+// remember adds a sent line to the history, unless it carries a secret:
+// by what it says (secrets.go), because the server's last line asked for a
+// password, or because a telnet server turned echo off for it. pasted
+// says the line came in a multi-line paste; only the first
+// maxPasteHistory lines of one are kept.
 //
 // readline's history is not safe to touch from two goroutines, and its
 // editor goroutine updates it on every key, even between Readline calls;
 // so the line waits in toRemember for the filter, on that goroutine, to
 // save it before the next key.
-func (s *Session) remember(line string) {
-	if strings.TrimSpace(line) == "" || s.secrets.secret(line) {
+func (s *Session) remember(line string, pasted bool) {
+	echoOff := s.opt.Telnet != nil && !s.localEcho.Load()
+	secret := s.secrets.secret(line, s.scr.takeServerLine(), echoOff)
+	if !pasted {
+		s.pastedKept = 0
+	} else if s.pastedKept++; s.pastedKept > maxPasteHistory {
+		return
+	}
+	if strings.TrimSpace(line) == "" || secret {
 		return
 	}
 	s.mu.Lock()
@@ -78,6 +95,7 @@ func (s *Session) saveHistory() {
 	s.toRemember = nil
 	s.mu.Unlock()
 	for _, line := range lines {
+		s.keepTyped(line) // reconnect.go
 		if err := s.ed.SaveHistory(line); err != nil {
 			s.warnHistory(err)
 		}
@@ -91,40 +109,4 @@ func (s *Session) warnHistory(err error) {
 		return
 	}
 	s.Note(fmt.Sprintf("rawtalk: warning: history will not be saved: %v", err))
-}
-
-// secretFilter decides which typed lines are kept out of the history file
-// because they carry a credential: POP3 and FTP PASS, SMTP and Redis AUTH
-// with its payload lines, IMAP LOGIN and AUTHENTICATE, Redis requirepass.
-type secretFilter struct {
-	followUps int // lines still to come in an AUTH exchange (base64 payloads)
-}
-
-func (f *secretFilter) secret(line string) bool {
-	words := strings.Fields(line)
-	if f.followUps > 0 {
-		f.followUps--
-		if len(words) <= 1 { // a payload line, not a new command
-			return true
-		}
-		f.followUps = 0
-	}
-	for i, w := range words {
-		switch strings.ToUpper(w) {
-		case "PASS", "REQUIREPASS":
-			return true
-		case "AUTH", "AUTHENTICATE":
-			if len(words) <= i+2 {
-				// "AUTH LOGIN" and "AUTH PLAIN" without a payload: the
-				// next lines are the user and password in base64.
-				f.followUps = 2
-			}
-			return true
-		case "LOGIN":
-			if i == 1 { // IMAP: tag LOGIN user password
-				return true
-			}
-		}
-	}
-	return false
 }

@@ -13,6 +13,11 @@ const (
 	runeDraw   = '\uFDD0' // draw the server text queued on the screen
 	runeResize = '\uFDD2' // the window changed size
 	runePaste  = '\uFDD3' // insert the next pasted text in one redraw
+	// Keys readline does not know in the forms terminals send them
+	// (translateKey), for the filter to hand over as readline's own.
+	runeWordLeft  = '\uFDD4' // Ctrl-Left, Alt-Left
+	runeWordRight = '\uFDD5' // Ctrl-Right, Alt-Right
+	runeDelete    = '\uFDD6' // Delete: never an EOF, unlike Ctrl-D
 )
 
 // Why the editor returned, set on its goroutine by the filter.
@@ -88,6 +93,9 @@ func (s *Session) toEditor(p []byte) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Enters in a read that also carries text are a multi-line paste's
+	// line ends (a person's Enter comes in a read of its own).
+	pasted := textBytes(p) >= 2
 	var raw []byte
 	flushRaw := func() {
 		if len(raw) > 0 {
@@ -107,6 +115,13 @@ func (s *Session) toEditor(p []byte) {
 			continue
 		}
 		n := max(keyLen(p), 1)
+		if key := translateKey(p[:n]); key != nil {
+			flushRaw()
+			s.in.write(key)
+			s.lastPaste = false
+			p = p[n:]
+			continue
+		}
 		for _, b := range p[:n] {
 			switch b {
 			case ctrlBracket:
@@ -114,12 +129,39 @@ func (s *Session) toEditor(p []byte) {
 				s.interrupts = append(s.interrupts, whyEscape)
 			case keyInterrupt:
 				s.interrupts = append(s.interrupts, whyCtrlC)
+			case '\r', '\n':
+				if pasted {
+					s.pastedEnds++
+				}
 			}
 			raw = append(raw, b)
 		}
 		p = p[n:]
 	}
 	flushRaw()
+}
+
+// textBytes counts the bytes of plain text in p.
+func textBytes(p []byte) int {
+	n := 0
+	for _, b := range p {
+		if b >= 0x20 && b != 0x7f {
+			n++
+		}
+	}
+	return n
+}
+
+// takePastedEnd reports whether the line just read ended with an Enter
+// from a multi-line paste.
+func (s *Session) takePastedEnd() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.pastedEnds > 0 {
+		s.pastedEnds--
+		return true
+	}
+	return false
 }
 
 // textRun is the length of the plain text at the start of p: no control
@@ -152,6 +194,52 @@ func keyLen(p []byte) int {
 		return min(3, len(p))
 	}
 	return 2
+}
+
+// translateKey turns the escape sequences that terminals send for Home,
+// End, Delete and moves by word, which readline v1.5.1 ignores or takes
+// for one character, into keys it knows: tmux, screen and the Linux
+// console send Home as ESC [1~ and End as ESC [4~, rxvt ESC [7~ and
+// ESC [8~; xterm sends Ctrl-Left as ESC [1;5D (Alt-Left ESC [1;3D), rxvt
+// ESC O d. It returns nil for other keys, which go to readline as they are.
+func translateKey(k []byte) []byte {
+	if len(k) < 3 || k[0] != 0x1b {
+		return nil
+	}
+	final := k[len(k)-1]
+	params := string(k[2 : len(k)-1])
+	switch {
+	case k[1] == 'O' && len(k) == 3:
+		switch final {
+		case 'd':
+			return []byte(string(runeWordLeft))
+		case 'c':
+			return []byte(string(runeWordRight))
+		}
+	case k[1] != '[':
+	case final == '~':
+		switch params {
+		case "1", "7":
+			return []byte{byte(keyLineStart)}
+		case "4", "8":
+			return []byte{byte(keyLineEnd)}
+		case "3":
+			return []byte(string(runeDelete))
+		}
+	case final == 'D' || final == 'C':
+		// A modifier (;5 Ctrl, ;3 Alt, ;9 Meta; rxvt's ESC [5D) moves by
+		// word; Shift (;2) and no modifier move by character.
+		switch params {
+		case "1;5", "1;3", "1;9", "5", "1;7":
+		default:
+			return nil
+		}
+		if final == 'D' {
+			return []byte(string(runeWordLeft))
+		}
+		return []byte(string(runeWordRight))
+	}
+	return nil
 }
 
 // interrupt makes Readline return, with why. It goes to the editor as a
@@ -221,6 +309,15 @@ func (s *Session) filter(r rune) (rune, bool) {
 	case keyCtrlZ:
 		s.suspend() // jobcontrol_unix.go
 		return 0, false
+	case runeWordLeft:
+		return keyWordLeft, true
+	case runeWordRight:
+		return keyWordRight, true
+	case runeDelete:
+		if s.lineLen.Load() == 0 {
+			return 0, false // readline would take it for Ctrl-D: the end of input
+		}
+		return keyDelete, true
 	}
 	return r, true
 }

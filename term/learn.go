@@ -31,7 +31,7 @@ func (s *Session) logCommand(arg string) {
 			return
 		}
 		if err := t.Stop(); err != nil {
-			s.notef("rawtalk: transcript %s: %v", current, err)
+			s.notef("rawtalk: %v", err) // a *transcript.LogError names the file
 			return
 		}
 		s.notef("Transcript %s closed.", current)
@@ -45,7 +45,7 @@ func (s *Session) logCommand(arg string) {
 	}
 	if err := t.Start(f, path); err != nil {
 		f.Close()
-		s.notef("?Cannot write a transcript there: %v", err)
+		s.notef("?%v", err) // "cannot write the transcript FILE: No space left on device"
 		return
 	}
 	if current != "" {
@@ -119,5 +119,5 @@ func (s *Session) learnStatus() []string {
 	if s.opt.Proto != "" {
 		lines = append(lines, "Tab completes "+s.opt.Proto+" commands")
 	}
-	return lines
+	return append(lines, s.explainStatus()...) // explain_view.go
 }

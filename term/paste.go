@@ -4,10 +4,24 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/mattn/go-runewidth"
 )
 
-// maxEditLine is the longest line the editor holds as text.
+// maxEditLine is the longest line the editor holds as text, in columns;
+// editLimit lowers it to half the window.
 const maxEditLine = 4 << 10
+
+// editLimit is how many columns a line may fill and stay editable text:
+// half the window (960 on 80x24), so that a paste too long for it is
+// never drawn over more rows than the screen has. readline redraws a line
+// taller than the screen from its top, pushing the server's lines into
+// the scrollback and leaving the placeholder that replaces it at the top
+// of a blank screen.
+func (s *Session) editLimit() int {
+	cols, rows := s.tty.size()
+	return max(min(cols*rows/2, maxEditLine), 80)
+}
 
 // queuePaste hands plain text to the editor to insert in one go. Text that
 // follows a paste the editor has not taken yet joins it (a paste comes in
@@ -26,7 +40,7 @@ func (s *Session) queuePaste(text []byte) {
 // instead of one per character. It runs on the editor's goroutine right
 // after filter, except for one call from Readline itself with key 0.
 //
-// A paste that would make the line longer than maxEditLine is kept aside
+// A paste that would make the line wider than editLimit is kept aside
 // and shown as one placeholder ("[1048576 pasted bytes]"), which Enter
 // replaces with the bytes: the editor redraws the whole line on every
 // change, so a megabyte in it would cost a megabyte per keystroke.
@@ -34,6 +48,7 @@ func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 	if key == 0 {
 		return nil, 0, false // Readline's own call, on another goroutine
 	}
+	s.lineLen.Store(int32(len(line)))
 	if key != keyBell {
 		s.pasteRun = 0
 		if key == keyTab {
@@ -65,7 +80,7 @@ func (s *Session) onChange(line []rune, pos int, key rune) ([]rune, int, bool) {
 			return out, pos, true
 		}
 		paste = mark
-	case len(line)+len(text) > maxEditLine:
+	case runewidth.StringWidth(string(line))+runewidth.StringWidth(string(text)) > s.editLimit():
 		// The part of this paste already in the line goes aside too, so
 		// the line left to redraw is short.
 		run := min(s.pasteRun, pos)

@@ -60,6 +60,11 @@ func (s *Session) escape() (done bool, err error) {
 			s.endWith(endQuit)
 			s.notef("Connection closed.")
 			return true, nil
+		case "reconnect":
+			if done, err := s.reconnect(); done {
+				return true, err
+			}
+			continue
 		case "status":
 			for _, l := range s.statusLines() {
 				s.notef("%s", l)
@@ -109,10 +114,20 @@ func (s *Session) escape() (done bool, err error) {
 			s.sendEOF()
 		case "starttls":
 			s.startTLS(arg)
+		case "certs":
+			if s.opt.Certs == nil {
+				s.notef("?No certificates: the connection is not TLS")
+				break
+			}
+			for _, l := range s.opt.Certs() {
+				s.notef("%s", l)
+			}
 		case "log":
 			s.logCommand(arg) // learn.go
 		case "hex":
 			s.hexCommand(arg)
+		case "explain":
+			s.explainCommand(arg) // explain_view.go
 		}
 		return false, nil
 	}
@@ -163,11 +178,14 @@ func (s *Session) statusLines() []string {
 // protocol's own STARTTLS command and seen the server's go-ahead.
 func (s *Session) startTLS(serverName string) {
 	if s.opt.StartTLS == nil {
-		s.notef("?starttls is not available here: the connection is already TLS")
+		s.notef("?starttls is not available on this connection: it is already TLS, UDP, or accepted by -l")
 		return
 	}
 	lines, err := s.opt.StartTLS(serverName)
 	if err != nil {
+		for _, l := range lines {
+			s.notef("rawtalk: tls: %s", l)
+		}
 		s.notef("rawtalk: %v", err)
 		var tlsErr *secure.TLSError
 		if errors.As(err, &tlsErr) && tlsErr.Hint != "" {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/mattn/go-runewidth"
 )
@@ -24,6 +25,8 @@ type screen struct {
 	wantDraw  func()     // asks the editor's goroutine to call render soon
 	maxQueued int        // push blocks beyond this many queued bytes
 	view      *View      // hex dump, visible line endings, timestamps; nil for none
+	width     func() int // the window's width in columns; nil when unknown
+	notes     *explainer // --explain's notes under reply lines (explain_view.go)
 
 	mu       sync.Mutex
 	cond     *sync.Cond // signalled when the queue drains or the mode changes
@@ -33,6 +36,7 @@ type screen struct {
 	held     bool       // the escape prompt is up: keep text queued
 	asked    bool       // a render has been asked for and not yet run
 	closed   bool       // the session is over; push drops everything
+	lastLine lastLine   // the server's last non-blank line, raw, for the history's secrets
 }
 
 // lineEditor is the part of the readline instance the screen drives.
@@ -63,7 +67,8 @@ func (s *screen) push(p []byte) {
 		s.mu.Unlock()
 		return
 	}
-	s.queue = s.show(s.queue, p) // safe display, then the learning view: view.go
+	s.lastLine.add(p)
+	s.queue = s.showExplained(s.queue, p) // safe display, the learning view (view.go), notes
 	s.showQueuedAndUnlock()
 }
 
@@ -132,12 +137,67 @@ func (s *screen) render() {
 	default:
 		s.partial = append(s.partial, text...)
 	}
+	s.wrapWidePartialLocked()
 	s.editor.SetPrompt(promptText(s.partial))
 	s.queue = s.queue[:0]
 	if cap(s.queue) > 4*s.maxQueued {
 		s.queue = nil // a flood grew it; let it go
 	}
 	s.cond.Broadcast()
+}
+
+// wrapWidePartialLocked keeps the editor's prompt narrower than the
+// window. readline v1.5.1 miscounts the rows of a prompt wider than the
+// window and, on its next redraw, leaves the first rows on the screen and
+// draws the prompt again below them (a 150-column greeting showed as 230
+// columns once the user typed). So the rows the unfinished line fills are
+// written as text, ended as the terminal would have wrapped them, and only
+// the rest stays the prompt.
+func (s *screen) wrapWidePartialLocked() {
+	if s.width == nil {
+		return
+	}
+	width := s.width()
+	prompt := promptText(s.partial)
+	if width <= 0 || runewidth.StringWidth(prompt) < width {
+		return
+	}
+	head, tail := splitAtRows(prompt, width)
+	s.editor.Clean()
+	s.out.Write([]byte(head + "\r\n"))
+	s.partial = append(s.partial[:0], tail...)
+}
+
+// splitAtRows cuts text after the whole rows of width columns it fills;
+// colour sequences take no room, tabs go to the next multiple of 8.
+func splitAtRows(text string, width int) (head, tail string) {
+	col, cut := 0, 0
+	for i := 0; i < len(text); {
+		if text[i] == 0x1b { // ESC [ ... m: the only sequence left in safe text
+			j := i + 1
+			for j < len(text) && (text[j] < 0x40 || text[j] > 0x7e) {
+				j++
+			}
+			i = min(j+1, len(text))
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(text[i:])
+		w := runewidth.RuneWidth(r)
+		if r == '\t' {
+			w = 8 - col%8
+		}
+		if col+w > width {
+			col = 0 // a wide rune that does not fit starts the next row
+			cut = i
+		}
+		col += w
+		i += size
+		if col >= width {
+			col = 0
+			cut = i
+		}
+	}
+	return text[:cut], text[cut:]
 }
 
 // promptText is how an unfinished line looks on its row: what follows its
@@ -222,6 +282,33 @@ func (s *screen) backToPartialRow() {
 	s.out.Write(append([]byte("\x1b[A\r\x1b[K"), promptText(s.partial)...))
 }
 
+// setRemoteScreen chooses the safe-display policy: RemoteScreen while the
+// server echoes in character mode (it draws the line being typed, and
+// full-screen programs draw everything), TextOnly otherwise. Leaving it
+// turns off the private modes the server left on (the alternate screen,
+// bracketed paste, a hidden cursor), so the line editor gets the terminal
+// as the user had it.
+func (s *screen) setRemoteScreen(on bool) {
+	s.mu.Lock()
+	if !s.sanitize || s.closed {
+		s.mu.Unlock()
+		return
+	}
+	if on {
+		s.san.Policy = RemoteScreen
+		s.mu.Unlock()
+		return
+	}
+	s.san.Policy = TextOnly
+	n := len(s.queue)
+	s.queue = s.san.ResetModes(s.queue)
+	if len(s.queue) == n {
+		s.mu.Unlock()
+		return
+	}
+	s.showQueuedAndUnlock()
+}
+
 // setCharMode switches between line and character mode. Entering character
 // mode draws what is queued after the partial line already on screen.
 func (s *screen) setCharMode(on bool) {
@@ -261,6 +348,15 @@ func (s *screen) lineEntered() {
 	s.editor.SetPrompt("")
 }
 
+// takeServerLine is the last non-blank line the server sent, finished or
+// not, as it sent it ("Password: ", "334 UGFzc3dvcmQ6"), if it sent one
+// since the last call: the line a typed line answers.
+func (s *screen) takeServerLine() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastLine.take()
+}
+
 // prompt is what the editor's prompt should show now.
 func (s *screen) prompt() string {
 	s.mu.Lock()
@@ -278,6 +374,11 @@ func (s *screen) drainAll() {
 		s.drawDirectLocked()
 		if midRow {
 			s.out.Write([]byte("\r\n"))
+		}
+	}
+	if s.sanitize {
+		if reset := s.san.ResetModes(nil); len(reset) > 0 {
+			s.out.Write(reset) // the server's modes end with it
 		}
 	}
 	s.closed = true

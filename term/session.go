@@ -29,11 +29,20 @@ type Options struct {
 	// Status, if set, adds lines to the escape prompt's status (TLS state).
 	Status func() []string
 	// StartTLS, if set, upgrades the live connection to TLS for the escape
-	// prompt's starttls command, and describes the result.
+	// prompt's starttls command, and describes the result (with an error,
+	// what there is to show of the refused certificate).
 	StartTLS func(serverName string) ([]string, error)
+	// Certs, if set, describes the certificates the server sent, for the
+	// escape prompt's certs command.
+	Certs func() []string
 	// Telnet, if set, is the telnet protocol under the session: its
 	// commands for send, its options for status, the window size.
 	Telnet Telnet
+	// Reconnect offers the escape prompt's reconnect: Run then ends with
+	// ErrReconnect, and Handoff has what the next session goes on with.
+	Reconnect bool
+	// Resume is what the session before this one handed on (reconnect).
+	Resume *Handoff
 	// Banner is printed once the terminal is ready for keys, so that
 	// nothing typed after it is echoed by the kernel or lost.
 	Banner string
@@ -46,6 +55,9 @@ type Options struct {
 	// Proto names the protocol whose commands Tab completes (Protocols);
 	// "" completes nothing but the escape prompt's commands.
 	Proto string
+	// Explain adds a note under each reply line of Proto that the
+	// explain tables know (--explain; the escape prompt's explain).
+	Explain bool
 }
 
 // Telnet is what the session uses of a telnet connection.
@@ -86,6 +98,7 @@ const (
 	endQuit
 	endSignal
 	endTerminal
+	endReconnect
 )
 
 // Session is one interactive conversation with a server. Its goroutines
@@ -114,6 +127,7 @@ type Session struct {
 	editorWidth atomic.Int32 // the width the editor wraps lines at, for status
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
+	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
 
 	// mu guards the fields below it up to the next blank line: the mode
 	// keys go to, and what the keyboard goroutine hands the editor's.
@@ -123,6 +137,7 @@ type Session struct {
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
 	// Channels between the goroutines.
@@ -143,9 +158,17 @@ type Session struct {
 	bigPaste []byte // a paste too long for the editor, shown as a placeholder
 	pasteRun int    // runes just before the cursor that the current paste inserted
 
+	// What a reconnect hands on (reconnect.go): typed is appended to by
+	// saveHistory, on the editor's goroutine or after it has stopped, and
+	// read by Handoff once Run has returned; handoff is set by the escape
+	// prompt's reconnect.
+	typed   []string
+	handoff Handoff
+
 	// Used by Run's goroutine only.
 	eol         []byte       // what Enter sends after a line (eol command)
 	secrets     secretFilter // which sent lines stay out of the history
+	pastedKept  int          // lines of the current multi-line paste seen by remember
 	ctrlC       bool         // the last key was Ctrl-C on an empty line
 	resume      string       // half-typed text to put back after the escape prompt
 	modeRequest int          // what the escape prompt's mode command asked for
@@ -176,6 +199,7 @@ func New(t Terminal, opt Options) *Session {
 	s.localEcho.Store(true)
 	s.scr.wantDraw = func() { s.in.writeRune(runeDraw) }
 	s.scr.setView(opt.View)
+	s.scr.notes = newExplainer(opt.Proto, opt.Explain)
 	if s.eol == nil {
 		s.eol = []byte("\r\n")
 	}
@@ -185,9 +209,13 @@ func New(t Terminal, opt Options) *Session {
 // ServerMode is what the server asked for through telnet negotiation:
 // character mode when it suppresses go-ahead, and no local echo when it
 // echoes. Any goroutine may call it; the session switches at once, keeping
-// a half-typed line for when line mode comes back.
+// a half-typed line for when line mode comes back. While the server echoes
+// in character mode it owns the screen, and what it sends next is shown
+// under the RemoteScreen policy (display.go), as telnet would draw it but
+// for what could harm or read the terminal.
 func (s *Session) ServerMode(character, localEcho bool) {
 	s.localEcho.Store(localEcho)
+	s.scr.setRemoteScreen(character && !localEcho)
 	s.mu.Lock()
 	change := character != s.wantChar
 	s.wantChar = character
@@ -213,10 +241,11 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	if err := s.tty.raw(); err != nil {
 		return counts, fmt.Errorf("cannot set up the terminal: %w", err)
 	}
+	historyFile := s.editorHistoryFile() // history.go
 	ed, err := newEditor(editorConfig{
 		in:             s.in,
 		out:            s.term.Out,
-		historyFile:    s.editorHistoryFile(), // history.go
+		historyFile:    historyFile,
 		width:          s.tty.width,
 		onWidthChanged: func(f func()) { s.resize = f },
 		filter:         s.filter,   // keys.go
@@ -228,6 +257,8 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	}
 	s.ed = ed
 	s.scr.editor = ed
+	s.takeResume(historyFile) // reconnect.go
+	s.scr.width = s.tty.width
 	s.editorWidth.Store(int32(s.tty.width()))
 
 	sigs := make(chan os.Signal, 4)
@@ -341,6 +372,7 @@ func (s *Session) loop() error {
 		// keys typed ahead while the last line was being sent: use it only
 		// to put back a line the escape prompt interrupted.
 		readLine := s.ed.Readline
+		s.lineLen.Store(int32(len([]rune(s.resume))))
 		if s.resume != "" {
 			resume := s.resume
 			readLine = func() (string, error) { return s.ed.ReadlineWithDefault(resume) }
@@ -404,7 +436,7 @@ func (s *Session) loop() error {
 			continue
 		}
 		if !big {
-			s.remember(line)
+			s.remember(line, s.takePastedEnd())
 		}
 	}
 }

@@ -56,7 +56,7 @@ const helpText = `rawtalk: talk to a network service by hand.
 Usage:
   rawtalk [flags] HOST PORT
   rawtalk [flags] HOST:PORT        ([IPV6]:PORT for IPv6 addresses)
-  rawtalk --demo [http|smtp|echo]  (a practice server, no network needed)
+  rawtalk --demo [KIND]            (a practice server: http, smtp, pop3, imap, echo)
   rawtalk -z [flags] HOST PORTS... (which ports are open?)
   rawtalk -l [flags] [HOST] PORT   wait for a client instead (like nc -l)
   rawtalk -U [flags] PATH          a unix socket (-lU PATH to listen)
@@ -74,7 +74,12 @@ the server closes; -N half-closes first, for servers that wait for the end.
 Examples:
   Practise on a built-in server first, with no network:
     rawtalk --demo
-    rawtalk --demo smtp
+    rawtalk --demo smtp                  (or pop3, imap: a mailbox to read)
+    rawtalk --demo --explain             (a note under each status line)
+
+  The class lab: services to find with -z, then talk to:
+    rawtalk --demo-serve lab
+    rawtalk -z --banner 127.0.0.1 RANGE  (the range it names)
 
   Type HTTP by hand (press Enter twice after the Host line):
     rawtalk example.com 80

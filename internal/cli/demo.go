@@ -4,39 +4,23 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"os"
-	"os/signal"
 	"strconv"
-	"strings"
-	"syscall"
 
 	"github.com/rawtalk/rawtalk/practice"
-	"github.com/rawtalk/rawtalk/session/dial"
 )
-
-// listenError is a practice server that could not listen: exit 1, like
-// any other network failure.
-type listenError struct {
-	addr string
-	err  error
-}
-
-func (e *listenError) Error() string {
-	msg := fmt.Sprintf("cannot listen on %s: %s", e.addr, dial.Strerror(e.err))
-	if errors.Is(e.err, syscall.EADDRINUSE) {
-		msg += "; choose another --demo-port, or leave it out for a free one"
-	}
-	return msg
-}
 
 // demo runs --demo (a practice server and a session with it) and
 // --demo-serve (the server alone).
-func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *console) error {
-	kind, err := demoKind(o, args)
+func (a *app) demo(args []string) error {
+	o, con := &a.opt, a.con
+	kind, err := checkDemoFlags(o, args)
 	if err != nil {
 		return err
+	}
+	if kind == labKind {
+		return a.serveLab() // lab.go
 	}
 	srv, err := practice.New(kind)
 	if err != nil {
@@ -47,7 +31,7 @@ func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *con
 		return err
 	}
 	if o.demoServe != "" {
-		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		ctx, stop := untilInterrupt()
 		defer stop()
 		return serveDemo(ctx, srv, ln, con)
 	}
@@ -61,44 +45,19 @@ func demo(o *options, args []string, stdin io.Reader, stdout io.Writer, con *con
 	}()
 
 	host, port := splitAddr(ln.Addr())
-	if isTerminal(stdin) || o.verbose {
+	if a.terminal || o.verbose {
 		con.sayf("rawtalk: practice %s server on %s", kind, ln.Addr())
 		con.hintf("%s", firstSteps(kind))
 	}
 	// The session is an ordinary `rawtalk HOST PORT`, so it behaves the
 	// same, on a terminal and piped.
-	talk := *o
-	talk.demo, talk.demoServe, talk.demoPort = "", "", 0
-	talk.learn.proto = demoProto(kind, o.learn.proto)
+	talk := *a
+	talk.opt.demo, talk.opt.demoServe, talk.opt.demoPort = "", "", 0
+	talk.opt.learn.proto = demoProto(kind, o.learn.proto)
 	// The practice servers answer what they were sent and then close, and
 	// none takes a FIN as an abort: piped into them, EOF ends the lesson.
-	talk.shutdownN = !o.noShutdown
-	return dispatch(&talk, []string{host, port}, stdin, stdout, con)
-}
-
-// demoKind picks the practice server kind from the flags and the optional
-// argument: pflag gives "--demo smtp" as --demo=http plus an argument smtp.
-func demoKind(o *options, args []string) (string, error) {
-	flag, kind := "--demo", o.demo
-	switch {
-	case o.demo != "" && o.demoServe != "":
-		return "", &usageError{"--demo and --demo-serve cannot be used together"}
-	case o.demoServe != "":
-		flag, kind = "--demo-serve", o.demoServe
-	case o.demo == "":
-		return "", &usageError{"--demo-port needs --demo or --demo-serve"}
-	}
-	if o.demoPort < 0 || o.demoPort > 65535 {
-		return "", &usageError{fmt.Sprintf("invalid --demo-port %d: out of range 0-65535", o.demoPort)}
-	}
-	switch {
-	case len(args) == 0:
-		return kind, nil
-	case len(args) == 1 && kind == "http":
-		return args[0], nil
-	}
-	return "", &usageError{fmt.Sprintf("%s starts its own server: it takes a KIND (%s), not %q",
-		flag, strings.Join(practice.Kinds(), ", "), strings.Join(args, " "))}
+	talk.opt.shutdownN = !o.noShutdown
+	return talk.dispatch([]string{host, port})
 }
 
 // demoListen listens on loopback only: 127.0.0.1, or ::1 with -6.
@@ -147,6 +106,10 @@ func firstSteps(kind string) string {
 		return "type GET / HTTP/1.1, then Host: localhost, then an empty line"
 	case "smtp":
 		return "type EHLO me, then HELP"
+	case "pop3":
+		return "type USER me, then PASS practice, then LIST and RETR 1"
+	case "imap":
+		return "type a1 LOGIN me practice, then a2 SELECT INBOX, then a3 FETCH 1 BODY[]"
 	}
 	return "type a line; the server sends it back"
 }

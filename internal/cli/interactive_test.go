@@ -26,7 +26,11 @@ import (
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
-const deadline = 10 * time.Second
+// deadline bounds every wait for a screen state or an exit. It is a limit,
+// not a delay: waits end as soon as the state is there. It is generous
+// because a 10 MiB flood through the emulator takes 8-10 s under -race on a
+// loaded 2-core machine.
+const deadline = 30 * time.Second
 
 // peer is a test server on 127.0.0.1 whose side of the conversation the
 // test writes by hand.
@@ -486,13 +490,15 @@ func TestInteractiveWideCharacters(t *testing.T) {
 
 func TestInteractivePasteIsNotRedrawnPerCharacter(t *testing.T) {
 	c, conn := connect(t, nil)
-	line := strings.Repeat("0123456789", 300)
+	// 798 bytes stays editable text on 80x24 (up to half the window);
+	// longer pastes become a placeholder.
+	line := strings.Repeat("0123456789", 79) + "01234567"
 	c.mu.Lock()
 	before := c.written
 	c.mu.Unlock()
 	c.send(line)
 	c.waitFor("the pasted line", func(s *vt.Screen) bool {
-		return s.Contains("0123456789012") && strings.HasSuffix(s.CursorLine(), "789")
+		return s.Contains("0123456789012") && strings.HasSuffix(s.CursorLine(), "89012345678901234567")
 	})
 	c.send("\r")
 	expectRecv(t, conn, line+"\r\n")

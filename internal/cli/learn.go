@@ -7,10 +7,9 @@ import (
 	"net"
 	"os"
 	"slices"
-	"strings"
+	"sync"
 
-	"github.com/spf13/pflag"
-
+	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/script"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/transcript"
@@ -19,54 +18,38 @@ import (
 
 // learning are the learning aids: a transcript (--log), the hex dump,
 // visible line endings and timestamps (the view), Tab completion of a
-// protocol's commands, and send/expect scripts. prepare checks the flags
-// and opens the files before anything is dialled; the mode's method
-// (piped, interactive, runScript) puts them around the connection.
+// protocol's commands, and send/expect scripts. prepareLearning opens
+// their files before anything is dialled (flags.go checks the flags); the
+// mode's method (piped, interactive, runScript) puts them around the
+// connection.
 type learning struct {
-	log        string // --log FILE: a transcript of the session
-	hex        bool   // --hex: a hex dump instead of text
-	showEnds   bool   // --show-ends: line endings made visible
-	timestamps bool   // --timestamps: time since the last send before each received line
-	proto      string // --proto: whose commands Tab completes; "" picks by the port
-	script     string // --script FILE: run a send/expect script, not a session
+	*learnFlags
 
-	logFile *os.File       // the --log file, opened by prepare
-	steps   *script.Script // the --script, parsed by prepare
-	view    *term.View     // hex, show-ends, timestamps
-	out     io.WriteCloser // piped: the view on stdout, closed at the end
+	logTo *transcript.Log // the --log file, opened by prepare, shared by every session (-k)
+	warn  *logWarning     // says once that the --log file cannot be written
+	steps *script.Script  // the --script, parsed by prepare
+	view  *term.View      // hex, show-ends, timestamps
+	out   io.WriteCloser  // piped: the view on stdout, closed at the end
 }
 
-func addLearnFlags(fs *pflag.FlagSet, l *learning) {
-	fs.StringVar(&l.log, "log", "", "write a transcript (timestamps, > sent, < received, bytes escaped) to `FILE`, appending")
-	fs.BoolVar(&l.hex, "hex", false, "show received bytes (and on a terminal sent ones, marked >) as a hex dump, like hexdump -C")
-	fs.BoolVar(&l.showEnds, "show-ends", false, "show line endings in received text: ␍␊ for CRLF, ␊ for a bare LF, ␍ for a bare CR")
-	fs.BoolVar(&l.timestamps, "timestamps", false, "start each received line with the time since you last sent something: [+0.012s]")
-	fs.StringVar(&l.proto, "proto", "", "interactive: Tab completes `PROTO`'s commands: "+strings.Join(term.Protocols(), ", ")+", none (default: by the port)")
-	fs.StringVar(&l.script, "script", "", "run the send/expect script `FILE` (- for stdin) instead of a session; exit 0 if every expect matched")
-}
-
-// prepare checks the learning flags and opens their files, so a mistake
-// is reported before anything is dialled.
-func (l *learning) prepare(stdin io.Reader) error {
-	if l.proto != "" && l.proto != "none" && !slices.Contains(term.Protocols(), l.proto) {
-		return &dial.ArgError{Arg: l.proto, What: "--proto", Reason: "want one of " + strings.Join(term.Protocols(), ", ") + " or none"}
-	}
+// prepareLearning reads the --script and opens the --log file, so that a
+// mistake is reported before anything is dialled.
+func prepareLearning(f *learnFlags, stdin io.Reader, con *console) (*learning, error) {
+	l := &learning{learnFlags: f}
 	if l.script != "" {
 		if err := l.readScript(stdin); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if l.log != "" {
-		f, err := transcript.OpenLog(l.log)
-		if err != nil {
-			return &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
+		if err := l.openLog(con); err != nil {
+			return nil, err
 		}
-		l.logFile = f
 	}
 	if l.hex || l.showEnds || l.timestamps {
 		l.view = term.NewView(term.ViewOptions{Hex: l.hex, ShowEnds: l.showEnds, Timestamps: l.timestamps})
 	}
-	return nil
+	return l, nil
 }
 
 func (l *learning) readScript(stdin io.Reader) error {
@@ -89,6 +72,60 @@ func (l *learning) readScript(stdin io.Reader) error {
 	return nil
 }
 
+// openLog opens the --log file once, for every session of the run: a
+// symbolic link at its name is refused (it could send what is typed,
+// passwords too, to a file of someone else's choosing), and a file others
+// can read gets a warning. A write that fails later costs the transcript,
+// not the session: one warning, and close's non-zero status.
+func (l *learning) openLog(con *console) error {
+	f, err := transcript.OpenLog(l.log)
+	switch {
+	case safefile.IsSymlink(err):
+		return fmt.Errorf("--log: %w", err)
+	case err != nil:
+		return &dial.ArgError{Arg: l.log, What: "--log file", Reason: dial.Strerror(unwrapPath(err))}
+	}
+	if mode, open := safefile.ReadableByOthers(f); open {
+		con.errorf("warning: the transcript %s can be read by other users (mode %04o), and it holds what you type, passwords too", l.log, mode)
+		con.hintf("chmod 600 %s", l.log)
+	}
+	l.warn = &logWarning{con: con}
+	l.logTo = transcript.NewLog(f, l.log)
+	l.logTo.OnFail = l.warn.say
+	return nil
+}
+
+// logWarning says that the transcript cannot be written (the Log calls
+// it once): on stderr, or, once an interactive session owns the terminal,
+// above the line being typed.
+type logWarning struct {
+	con  *console
+	mu   sync.Mutex
+	note func(string) // the session's Note while it runs
+}
+
+func (w *logWarning) say(err *transcript.LogError) {
+	line := fmt.Sprintf("warning: %s; the session goes on without it", err)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.note != nil {
+		w.note("rawtalk: " + line)
+		return
+	}
+	w.con.errorf("%s", line)
+}
+
+// onScreen sends the warning to note (the session's Note) from now on,
+// or back to stderr with nil.
+func (w *logWarning) onScreen(note func(string)) {
+	if w == nil {
+		return
+	}
+	w.mu.Lock()
+	w.note = note
+	w.mu.Unlock()
+}
+
 // unwrapPath drops the path from a file error: the message names it.
 func unwrapPath(err error) error {
 	var pe *os.PathError
@@ -99,28 +136,25 @@ func unwrapPath(err error) error {
 }
 
 // transcript wraps conn in a Transcript, logging to --log's file if
-// given. It returns the transcript and the connection to use over it.
-func (l *learning) transcript(conn net.Conn, target dial.Target) (*transcript.Transcript, net.Conn, error) {
+// given, under a header of its own: each -k client's session goes in the
+// same file. It returns the transcript and the connection to use over it,
+// whose Close writes the session's end line.
+func (l *learning) transcript(conn net.Conn, target dial.Target, startLog bool) (*transcript.Transcript, net.Conn) {
 	t := transcript.New(conn)
-	t.Peer = target.Host
-	if l.logFile != nil {
-		if err := t.Start(l.logFile, l.log); err != nil {
-			return nil, nil, fmt.Errorf("cannot write the transcript %s: %s", l.log, dial.Strerror(err))
-		}
-		l.logFile = nil // the transcript closes it
+	if target.Port != 0 { // dialled: the host as the user named it; accepted: the address says it
+		t.Peer = target.Host
 	}
-	return t, t.Conn(), nil
+	if l.logTo != nil && startLog {
+		t.StartLog(l.logTo)
+	}
+	return t, t.Conn()
 }
 
 // piped puts the learning aids around piped mode's connection and stdout.
 // Each costs the zero-copy path of the direction it wraps.
 func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (net.Conn, io.Writer, error) {
-	if l.log != "" {
-		_, c, err := l.transcript(conn, target)
-		if err != nil {
-			return nil, nil, err
-		}
-		conn = c
+	if l.logTo != nil {
+		_, conn = l.transcript(conn, target, true)
 	}
 	if l.view != nil {
 		if l.timestamps {
@@ -134,16 +168,16 @@ func (l *learning) piped(conn net.Conn, target dial.Target, stdout io.Writer) (n
 
 // interactive gives the session the learning aids: a transcript it can
 // start and stop (log), the view (hex), and the protocol Tab completes.
-func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options) (net.Conn, error) {
-	t, conn, err := l.transcript(conn, target)
-	if err != nil {
-		return nil, err
-	}
+// The transcript starts on --log's file unless startLog is false: after a
+// reconnect the session goes on with the log the last one was writing.
+func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Options, startLog bool) (net.Conn, error) {
+	t, conn := l.transcript(conn, target, startLog)
 	if l.view == nil {
 		l.view = term.NewView(term.ViewOptions{})
 	}
 	opt.Transcript = t
 	opt.View = l.view
+	opt.Explain = l.explain
 	switch l.proto {
 	case "none":
 	case "":
@@ -152,6 +186,14 @@ func (l *learning) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		opt.Proto = l.proto
 	}
 	return conn, nil
+}
+
+// explainHint says, before an interactive session with --explain, when
+// there will be no notes because the protocol is unknown.
+func (l *learning) explainHint(proto string, con *console) {
+	if l.explain && term.ExplainProtocol(proto) == "" {
+		con.hintf("--explain needs --proto: %s", term.OrList(term.ExplainProtocols()))
+	}
 }
 
 // watch is the connection the interactive session writes to, seen by the
@@ -182,14 +224,17 @@ func (l *learning) runScript(conn net.Conn, target dial.Target, stdout io.Writer
 }
 
 // close finishes what prepare opened: the view's last row on stdout, and
-// a --log file no transcript took.
-func (l *learning) close() {
+// the --log file. err is how the run ended; close returns it, or, if the
+// run went well but the transcript the user asked for is incomplete,
+// errLogIncomplete: the warning has been said, and the status is 1.
+func (l *learning) close(err error) error {
 	if l.out != nil {
 		l.out.Close()
 	}
-	if l.logFile != nil {
-		l.logFile.Close()
+	if l.logTo != nil && l.logTo.Close() != nil && err == nil {
+		return errLogIncomplete
 	}
+	return err
 }
 
 // demoProto is what Tab completes in a --demo session: the practice
@@ -202,20 +247,4 @@ func demoProto(kind, proto string) string {
 		return kind
 	}
 	return "none"
-}
-
-// learnExitCode reports a malformed script (exit 2) and a failed step
-// (exit 1); ok is false for other errors.
-func learnExitCode(err error, con *console) (code int, ok bool) {
-	var syntax *script.SyntaxError
-	var step *script.StepError
-	switch {
-	case errors.As(err, &syntax):
-		con.errorf("%s", syntax)
-		return 2, true
-	case errors.As(err, &step):
-		con.errorf("%s:%d: %s: %s", step.File, step.Line, step.Op, dial.Strerror(step.Err))
-		return 1, true
-	}
-	return 0, false
 }

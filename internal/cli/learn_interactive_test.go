@@ -8,11 +8,13 @@ package cli
 // hex commands.
 
 import (
+	"bufio"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/rawtalk/rawtalk/internal/vt"
@@ -244,4 +246,81 @@ func TestInteractiveHistorySearchKeepsSessionKeys(t *testing.T) {
 		t.Fatalf("exit status %d", code)
 	}
 	c.checkRestored()
+}
+
+// A --log that fails in the middle of an interactive session (here a
+// FIFO whose reader goes away: EPIPE) is said once, above the line being
+// typed; the session goes on, and ends with status 1 for the incomplete
+// transcript.
+func TestInteractiveLogFailureWarnsOnce(t *testing.T) {
+	fifo := filepath.Join(t.TempDir(), "talk.log")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	header := make(chan error, 1)
+	go func() {
+		r, err := os.OpenFile(fifo, os.O_RDONLY, 0)
+		if err != nil {
+			header <- err
+			return
+		}
+		// The header line, then the reader goes away.
+		_, err = bufio.NewReader(r).ReadString('\n')
+		r.Close()
+		header <- err
+	}()
+	c, conn := connect(t, nil, "--log", fifo)
+	if err := <-header; err != nil {
+		t.Fatal(err)
+	}
+	conn.Write([]byte("220 ready\r\n"))
+	c.waitText("220 ready")
+	c.waitText("rawtalk: warning: cannot write the transcript /") // the path wraps
+	c.waitText("talk.log: Broken pipe; the session goes on without it")
+	c.send("EHLO me\r")
+	expectRecv(t, conn, "EHLO me\r\n")
+	conn.Write([]byte("250 ok\r\n"))
+	c.waitText("250 ok")
+	conn.Close()
+	if code := c.waitExit(); code != 1 {
+		t.Errorf("exit status %d, want 1 (the transcript asked for is incomplete)", code)
+	}
+	if n := strings.Count(c.screenText(), "rawtalk: warning:"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, c.screenText())
+	}
+}
+
+// A history file that is a symbolic link is not followed: its target is
+// neither chmod-ed nor written, and the session says once that history
+// will not be saved.
+func TestInteractiveHistorySymlinkNotFollowed(t *testing.T) {
+	state := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(state, "rawtalk"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	target := filepath.Join(t.TempDir(), "elsewhere")
+	if err := os.WriteFile(target, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(target, filepath.Join(state, "rawtalk", "history")); err != nil {
+		t.Fatal(err)
+	}
+	c, conn := connect(t, []string{"XDG_STATE_HOME=" + state})
+	c.waitText("rawtalk: warning: history will not be saved:")
+	c.send("typed line\r")
+	expectRecv(t, conn, "typed line\r\n")
+	conn.Close()
+	if code := c.waitExit(); code != 0 {
+		t.Errorf("exit status %d, want 0", code)
+	}
+	if n := strings.Count(c.screenText(), "history will not be saved"); n != 1 {
+		t.Errorf("%d warnings, want 1:\n%s", n, c.screenText())
+	}
+	fi, err := os.Stat(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Size() != 0 || fi.Mode().Perm() != 0o644 {
+		t.Errorf("the link's target was touched: %d bytes, mode %v", fi.Size(), fi.Mode().Perm())
+	}
 }

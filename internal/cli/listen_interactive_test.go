@@ -73,6 +73,13 @@ func TestInteractiveListener(t *testing.T) {
 	c.send("status\r")
 	c.waitText("Connected to 127.0.0.1 (127.0.0.1 port ")
 
+	// starttls has no client side to start from on an accepted connection:
+	// it says so instead of crashing.
+	c.send("\x1d")
+	c.waitCursorLine("rawtalk> ", 9)
+	c.send("starttls\r")
+	c.waitText("?starttls is not available on this connection")
+
 	hangUp(c, conn)
 	c.waitText("Connection closed by foreign host.")
 	if code := c.waitExit(); code != 0 {

@@ -217,16 +217,28 @@ func cmdWaitBg(ts *testscript.TestScript, neg bool, args []string) {
 	}
 }
 
-// cmdStopBg ends NAME with SIGTERM and waits for it; with STATUS it also
-// checks the exit status:
+// cmdStopBg ends NAME with SIGTERM (or -INT, -HUP) and waits for it; with
+// STATUS it also checks the exit status:
 //
-//	stopbg NAME [STATUS]
+//	stopbg [-INT|-HUP] NAME [STATUS]
 func cmdStopBg(ts *testscript.TestScript, neg bool, args []string) {
+	sig := syscall.SIGTERM
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "-INT":
+			sig = syscall.SIGINT
+		case "-HUP":
+			sig = syscall.SIGHUP
+		default:
+			ts.Fatalf("stopbg: unknown signal %s", args[0])
+		}
+		args = args[1:]
+	}
 	if neg || len(args) < 1 || len(args) > 2 {
-		ts.Fatalf("usage: stopbg NAME [STATUS]")
+		ts.Fatalf("usage: stopbg [-INT|-HUP] NAME [STATUS]")
 	}
 	p := background(ts).get(ts, args[0])
-	p.cmd.Process.Signal(syscall.SIGTERM)
+	p.cmd.Process.Signal(sig)
 	select {
 	case <-p.done:
 	case <-time.After(10 * time.Second):
@@ -264,16 +276,7 @@ func cmdUDPServe(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("unknown udpserve kind %q", args[0])
 	}
 	ts.Defer(func() { pc.Close() })
-	go func() {
-		buf := make([]byte, 65535)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			pc.WriteTo(append([]byte("echo: "), buf[:n]...), from)
-		}
-	}()
+	go answerPackets(pc, 65535, func(p []byte) []byte { return append([]byte("echo: "), p...) })
 }
 
 // proxyHandlers are the proxy kinds of `serve`, and two more peers:
@@ -282,6 +285,8 @@ func cmdUDPServe(ts *testscript.TestScript, neg bool, args []string) {
 //	socks4 VAR [log=FILE]
 //	httpproxy VAR [auth=USER:PASS] [log=FILE]
 //	drip VAR       send "tick\n" five times, 100ms apart, then close
+//	stall VAR [log=FILE]  read the client's first bytes, log "greeting N bytes",
+//	               then never answer: a proxy stuck in its handshake
 //	peeraddr VAR   send "from IP port PORT\n" with the client's address, close
 //
 // Each one connects only to loopback: an IP of 127.0.0.0/8 or ::1, or the
@@ -321,6 +326,17 @@ func proxyHandlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPCon
 		return func(c *net.TCPConn) { defer c.Close(); socks4Serve(c, logf) }
 	case "httpproxy":
 		return func(c *net.TCPConn) { defer c.Close(); httpProxyServe(c, auth, logf) }
+	case "stall":
+		return func(c *net.TCPConn) {
+			defer c.Close()
+			buf := make([]byte, 512)
+			n, err := c.Read(buf)
+			if err != nil {
+				return
+			}
+			logf("greeting %d bytes", n)
+			io.Copy(io.Discard, c)
+		}
 	case "drip":
 		// A line every 100ms, five times, then close: a slow but live peer.
 		return func(c *net.TCPConn) {

@@ -47,20 +47,24 @@ func TestScripts(t *testing.T) {
 			return setupBackground(env)
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"serve":     cmdServe,
-			"fakedns":   cmdFakeDNS,
-			"crlf":      cmdCRLF,
-			"randfile":  cmdRandFile,
-			"bg":        cmdBg,
-			"waitport":  cmdWaitPort,
-			"waitfile":  cmdWaitFile,
-			"waitbg":    cmdWaitBg,
-			"stopbg":    cmdStopBg,
-			"udpserve":  cmdUDPServe,
-			"freeport":  cmdFreePort,
-			"unixstale": cmdUnixStale,
-			"status":    cmdStatus,
-			"tlsfiles":  cmdTLSFiles,
+			"serve":       cmdServe,
+			"fakedns":     cmdFakeDNS,
+			"crlf":        cmdCRLF,
+			"randfile":    cmdRandFile,
+			"bg":          cmdBg,
+			"waitport":    cmdWaitPort,
+			"waitfile":    cmdWaitFile,
+			"waitbg":      cmdWaitBg,
+			"stopbg":      cmdStopBg,
+			"udpserve":    cmdUDPServe,
+			"freeport":    cmdFreePort,
+			"unixstale":   cmdUnixStale,
+			"status":      cmdStatus,
+			"tlsfiles":    cmdTLSFiles,
+			"match":       cmdMatch,       // lab_test.go
+			"setfrom":     cmdSetFrom,     // listen_tls_test.go
+			"serverfiles": cmdServerFiles, // listen_tls_test.go
+			"unescape":    cmdUnescape,    // listen_tls_test.go
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {
@@ -94,6 +98,7 @@ func TestScripts(t *testing.T) {
 //	greetq TEXT  the same, with Go escapes in TEXT (\x1b, \r, \xff) turned into bytes
 //	hold TEXT  send TEXT and a newline, then read and discard, never close
 //	silent     read and discard, never answer or close
+//	longline N read a line, answer N 'a's and "Z\r\n" in one write, hold open
 //	reset      read one line, send "partial\n", then reset the connection
 //	full       never accept; the accept queue is full, so SYNs are dropped
 //	telnetd    negotiate like a telnetd, prompt for a login, report what came back (telnet_test.go)
@@ -209,6 +214,19 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 		return func(c *net.TCPConn) {
 			io.Copy(io.Discard, c)
 		}
+	case "longline":
+		n, err := strconv.Atoi(arg)
+		ts.Check(err)
+		line := strings.Repeat("a", n) + "Z\r\n" // longer than a read: it arrives in pieces
+		return func(c *net.TCPConn) {
+			defer c.Close()
+			r := bufio.NewReader(c)
+			if _, err := r.ReadString('\n'); err != nil {
+				return
+			}
+			io.WriteString(c, line)
+			io.Copy(io.Discard, r)
+		}
 	case "telnetd":
 		return serveTelnetd
 	case "reset":
@@ -233,14 +251,23 @@ func handlers(ts *testscript.TestScript, kind, arg string) func(*net.TCPConn) {
 // given, and answers "no such name" for every other, and sets $VAR to its
 // address:
 //
-//	fakedns VAR [NAME=IP ...]
+//	fakedns VAR [MODE] [NAME=IP ...]
+//
+// A MODE makes it a broken server instead: servfail or refused answers
+// every question with that error code, silent never answers, and closed
+// is a UDP port where nothing listens (the kernel answers ICMP port
+// unreachable).
 func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 	if neg || len(args) < 1 {
-		ts.Fatalf("usage: fakedns VAR [NAME=IP ...]")
+		ts.Fatalf("usage: fakedns VAR [MODE] [NAME=IP ...]")
 	}
-	records := map[string][]net.IP{}
+	mode, records := "", map[string][]net.IP{}
 	for _, a := range args[1:] {
 		name, addr, ok := strings.Cut(a, "=")
+		if !ok && mode == "" && len(records) == 0 {
+			mode = a
+			continue
+		}
 		ip := net.ParseIP(addr)
 		if !ok || ip == nil {
 			ts.Fatalf("fakedns: bad record %q", a)
@@ -249,20 +276,49 @@ func cmdFakeDNS(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	pc, err := net.ListenPacket("udp4", "127.0.0.1:0")
 	ts.Check(err)
-	ts.Defer(func() { pc.Close() })
 	ts.Setenv(args[0], pc.LocalAddr().String())
-	go func() {
-		buf := make([]byte, 512)
-		for {
-			n, from, err := pc.ReadFrom(buf)
-			if err != nil {
-				return
-			}
-			if reply := dnsAnswer(buf[:n], records); reply != nil {
-				pc.WriteTo(reply, from)
-			}
+	answer := func(q []byte) []byte { return dnsAnswer(q, records) }
+	switch mode {
+	case "":
+	case "servfail":
+		answer = func(q []byte) []byte { return dnsError(q, 2) }
+	case "refused":
+		answer = func(q []byte) []byte { return dnsError(q, 5) }
+	case "silent":
+		answer = func([]byte) []byte { return nil }
+	case "closed":
+		pc.Close()
+		return
+	default:
+		ts.Fatalf("fakedns: unknown mode %q", mode)
+	}
+	ts.Defer(func() { pc.Close() })
+	go answerPackets(pc, 512, answer)
+}
+
+// dnsError answers a DNS query with an error code and no records.
+func dnsError(q []byte, rcode uint16) []byte {
+	if len(q) < 12 {
+		return nil
+	}
+	r := bytes.Clone(q)
+	binary.BigEndian.PutUint16(r[2:], 0x8180|rcode)
+	return r
+}
+
+// answerPackets is the loop of the UDP test servers: each datagram read
+// from pc (up to size bytes) gets answer's reply, if any, until pc closes.
+func answerPackets(pc net.PacketConn, size int, answer func([]byte) []byte) {
+	buf := make([]byte, size)
+	for {
+		n, from, err := pc.ReadFrom(buf)
+		if err != nil {
+			return
 		}
-	}()
+		if reply := answer(buf[:n]); reply != nil {
+			pc.WriteTo(reply, from)
+		}
+	}
 }
 
 // dnsAnswer answers one DNS query from records: the A or AAAA records of

@@ -3,16 +3,9 @@ package cli
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"io"
 	"net"
-	"os"
-	"os/signal"
 	"slices"
-	"strings"
-	"syscall"
-
-	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/pump"
@@ -20,70 +13,38 @@ import (
 	"github.com/rawtalk/rawtalk/term"
 )
 
-// tlsFlags are the command line's TLS options.
-type tlsFlags struct {
-	tls        bool     // --tls, --ssl: TLS from the first byte
-	starttls   string   // --starttls PROTO: the plain preamble, then TLS
-	serverName string   // --servername: SNI and the name checked
-	ca         string   // --ca: PEM bundle trusted instead of the system's CAs
-	insecure   bool     // --insecure: no verification
-	cert, key  string   // --cert, --key: client certificate
-	alpn       []string // --alpn: protocols offered
-	pin        string   // --pin: SHA-256 of the leaf's DER
-}
-
-func addTLSFlags(fs *pflag.FlagSet, f *tlsFlags) {
-	fs.BoolVar(&f.tls, "tls", false, "speak TLS from the first byte, verifying the server's certificate")
-	fs.BoolVar(&f.tls, "ssl", false, "same as --tls")
-	fs.StringVar(&f.starttls, "starttls", "", "speak `PROTO`'s plain-text preamble, then TLS: smtp, imap, pop3, ftp, xmpp, postgres, ldap")
-	fs.StringVar(&f.serverName, "servername", "", "send `NAME` as SNI and check the certificate for it (default: HOST)")
-	fs.StringVar(&f.ca, "ca", "", "trust the CAs in PEM `FILE` instead of the system's")
-	fs.BoolVar(&f.insecure, "insecure", false, "do not verify the server's certificate (says so on stderr)")
-	fs.StringVar(&f.cert, "cert", "", "send the client certificate in PEM `FILE` (it may hold the key too)")
-	fs.StringVar(&f.key, "key", "", "the client certificate's private key, PEM `FILE`")
-	fs.StringSliceVar(&f.alpn, "alpn", nil, "offer these ALPN `PROTOCOLS`, comma-separated (h2,http/1.1)")
-	fs.StringVar(&f.pin, "pin", "", "accept only the certificate whose DER has this SHA-256 (`sha256:BASE64` or hex), verified or not")
-}
-
 // tlsSetup is TLS for one run: checked before dialling, used after.
 type tlsSetup struct {
 	flags   *tlsFlags
 	client  *secure.TLSClient // nil without --tls or --starttls
 	manual  *secure.TLSClient // interactive without them: for the starttls command
+	server  *secure.TLSServer // a -l --tls listener's, for status (listen_tls.go)
 	verbose bool
+	screen  bool // the session is interactive: peer bytes shown on the terminal before it are sanitized
+	// rawOutput is --raw-output: the --starttls greeting goes to a
+	// terminal unfiltered too.
+	rawOutput bool
 }
 
-// newTLSSetup checks the TLS flags and reads the files they name, so that
-// a mistake is a usage error before anything is dialled. On a terminal
-// the TLS options may come without --tls: they are for a later starttls
-// typed at the escape prompt.
+// newTLSSetup checks the TLS flags (checkTLSFlags) and reads the files
+// they name, so that a mistake is a usage error before anything is
+// dialled. On a terminal without --tls or --starttls the client is kept
+// for a starttls typed at the escape prompt.
 func newTLSSetup(f *tlsFlags, wait float64, verbose, interactive bool) (*tlsSetup, error) {
-	s := &tlsSetup{flags: f, verbose: verbose}
-	if f.tls && f.starttls != "" {
-		return nil, &usageError{"--tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"}
+	if err := checkTLSFlags(f, interactive); err != nil {
+		return nil, err
 	}
-	if !f.tls && f.starttls == "" && interactive {
+	s := &tlsSetup{flags: f, verbose: verbose, screen: interactive}
+	if !f.tls && f.starttls == "" {
+		if !interactive {
+			return s, nil
+		}
 		client, err := newTLSClient(f, wait)
 		if err != nil {
 			return nil, err
 		}
 		s.manual = client
 		return s, nil
-	}
-	if !f.tls && f.starttls == "" {
-		for _, set := range []struct {
-			on   bool
-			flag string
-		}{{f.serverName != "", "--servername"}, {f.ca != "", "--ca"}, {f.insecure, "--insecure"},
-			{f.cert != "", "--cert"}, {f.key != "", "--key"}, {len(f.alpn) > 0, "--alpn"}, {f.pin != "", "--pin"}} {
-			if set.on {
-				return nil, &usageError{set.flag + " needs --tls or --starttls PROTO"}
-			}
-		}
-		return s, nil
-	}
-	if f.starttls != "" && !slices.Contains(secure.StartTLSProtocols(), f.starttls) {
-		return nil, &dial.ArgError{Arg: f.starttls, What: "--starttls protocol", Reason: "want one of " + strings.Join(secure.StartTLSProtocols(), ", ")}
 	}
 	client, err := newTLSClient(f, wait)
 	if err != nil {
@@ -112,13 +73,21 @@ func newTLSClient(f *tlsFlags, wait float64) (*secure.TLSClient, error) {
 // the session must use.
 func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Options) net.Conn {
 	if tc, ok := conn.(*tls.Conn); ok {
-		opt.Status = func() []string { return s.client.Describe(tc.ConnectionState(), target.Host) }
+		opt.Status = func() []string { return s.describe(tc, target.Host) }
+		opt.Certs = func() []string { return s.certs(tc, target.Host) }
 		return conn
 	}
 	if _, stream := conn.(interface{ CloseWrite() error }); !stream {
 		return conn // UDP: no TLS over datagrams here
 	}
+	if s.manual == nil {
+		return conn // an accepted connection: no client side to start TLS from
+	}
 	live := secure.NewLiveConn(conn)
+	// The client of this connection's starttls; not s.client, which is
+	// the flags' (--tls, --starttls) for every connection of the run: a
+	// reconnect starts plain again.
+	var upgraded *secure.TLSClient
 	opt.StartTLS = func(serverName string) ([]string, error) {
 		client := s.manual
 		if serverName != "" {
@@ -128,10 +97,16 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 		defer cancel()
 		tc, err := live.StartTLS(ctx, client, target.Host)
 		if err != nil {
+			if s.flags.showCerts {
+				return secure.FailedCerts(err), err
+			}
 			return nil, err
 		}
-		s.client = client
+		upgraded = client
 		lines := client.Describe(tc.ConnectionState(), target.Host)
+		if s.flags.showCerts {
+			lines = append(lines, client.Certs(tc.ConnectionState(), target.Host)...)
+		}
 		if client.Insecure() {
 			lines = append([]string{"warning: --insecure: the certificate was not checked"}, lines...)
 		}
@@ -139,21 +114,29 @@ func (s *tlsSetup) interactive(conn net.Conn, target dial.Target, opt *term.Opti
 	}
 	opt.Status = func() []string {
 		if tc := live.TLS(); tc != nil {
-			return s.client.Describe(tc.ConnectionState(), target.Host)
+			return upgraded.Describe(tc.ConnectionState(), target.Host)
 		}
 		return []string{"TLS: none (plain TCP); starttls at this prompt upgrades after the protocol's own STARTTLS"}
+	}
+	opt.Certs = func() []string {
+		if tc := live.TLS(); tc != nil {
+			return upgraded.Certs(tc.ConnectionState(), target.Host)
+		}
+		return []string{"?No certificates: the connection is plain TCP (starttls upgrades it after the protocol's own STARTTLS)"}
 	}
 	return live
 }
 
 // upgrade turns the fresh connection into TLS: at once with --tls, after
 // the protocol's preamble with --starttls, whose greeting goes to stdout
-// first, as the server sent it. Without either it returns conn.
+// first: as the server sent it when piped, made safe as the session's
+// own text is on a terminal (the session, which filters the rest, has
+// not begun; shown). Without either it returns conn.
 func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, con *console) (net.Conn, error) {
 	if s.client == nil {
 		return conn, nil
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := untilInterrupt()
 	defer stop()
 	if s.client.Insecure() {
 		con.errorf("warning: --insecure: the certificate is not checked; anyone on the path can read and change this session")
@@ -170,13 +153,19 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 			}
 		}
 		greeting, err := secure.StartTLSPreamble(ctx, conn, proto, opt)
-		stdout.Write(greeting)
+		stdout.Write(s.shown(greeting, stdout))
 		if err != nil {
 			return nil, err
 		}
 	}
 	tc, err := s.client.Handshake(ctx, conn, target.Host)
 	if err != nil {
+		if s.flags.showCerts {
+			// What was refused, before the error says why.
+			for _, line := range secure.FailedCerts(err) {
+				con.sayf("rawtalk: certs: %s", line)
+			}
+		}
 		return nil, err
 	}
 	if s.verbose {
@@ -184,7 +173,23 @@ func (s *tlsSetup) upgrade(conn net.Conn, target dial.Target, stdout io.Writer, 
 			con.sayf("rawtalk: tls: %s", line)
 		}
 	}
+	if s.flags.showCerts {
+		for _, line := range s.client.Certs(tc.ConnectionState(), target.Host) {
+			con.sayf("rawtalk: certs: %s", line)
+		}
+	}
 	return tc, nil
+}
+
+// shown is the server's greeting as it goes to stdout: through the safe
+// display's filter on a terminal, as the session's text would be, and
+// byte for byte to a pipe or with --raw-output.
+func (s *tlsSetup) shown(greeting []byte, stdout io.Writer) []byte {
+	if !s.screen || s.rawOutput || !isTerminal(stdout) {
+		return greeting
+	}
+	var san term.Sanitizer
+	return san.Flush(san.Append(nil, greeting))
 }
 
 // usualTLSPorts are ports that speak TLS from the first byte.
@@ -202,18 +207,4 @@ func (s *tlsSetup) after(err error, target dial.Target, counts pump.Counts, con 
 		con.hintf("no answer; port %d usually speaks TLS: try --tls", target.Port)
 	}
 	return err
-}
-
-// tlsExitCode reports a *secure.TLSError with its hint; ok is false for
-// other errors.
-func tlsExitCode(err error, con *console) (code int, ok bool) {
-	var tlsErr *secure.TLSError
-	if !errors.As(err, &tlsErr) {
-		return 0, false
-	}
-	con.errorf("%s", tlsErr)
-	if tlsErr.Hint != "" {
-		con.hintf("%s", tlsErr.Hint)
-	}
-	return 1, true
 }

@@ -30,7 +30,8 @@ func pkiOf(ts *testscript.TestScript) *tlstest.PKI {
 //
 //	serve tls VAR CERT [clientauth] [tls12] [alpn=P1,P2] [eofmark]
 //	           a TLS echo server with the script's certificate CERT: good,
-//	           nameonly, wrongname, expired, notyet or selfsigned; clientauth
+//	           nameonly, wrongname, expired, notyet, selfsigned or hostile
+//	           (escape sequences in its fields, tlstest.Hostile); clientauth
 //	           demands a client certificate from the test CA; with eofmark
 //	           it ends by saying "saw close_notify" when the client
 //	           half-closes, or "no close_notify" after 500ms of silence
@@ -40,7 +41,7 @@ func pkiOf(ts *testscript.TestScript) *tlstest.PKI {
 //	serve banner VAR TEXT
 //	           a plain-text server: says TEXT and CRLF, then reads to EOF
 //	serve starttls VAR PROTO [MODE] [FILE]
-//	           a PROTO server (smtp, imap, pop3, ftp, xmpp, postgres, ldap)
+//	           a PROTO server (any of secure.StartTLSProtocols)
 //	           that speaks the real preamble, then TLS with the good
 //	           certificate, then echoes; MODE is ok, refuse, noadvert or
 //	           inject; FILE gets every plain-text byte received, written
@@ -132,6 +133,9 @@ func tlsServerConfig(ts *testscript.TestScript, pki *tlstest.PKI, args []string)
 		"good": pki.Good, "nameonly": pki.NameOnly, "wrongname": pki.WrongName,
 		"expired": pki.Expired, "notyet": pki.NotYet, "selfsigned": pki.SelfSigned,
 	}[args[0]]
+	if args[0] == "hostile" { // made only when asked for: its RSA key takes a while
+		leaf = pki.Hostile()
+	}
 	if leaf == nil {
 		ts.Fatalf("unknown certificate %q", args[0])
 	}
@@ -228,7 +232,7 @@ func TestTLSExitCodes(t *testing.T) {
 		{[]string{"--tls", "--ca", "nope.pem", "127.0.0.1", "1"}, 2, `rawtalk: invalid --ca file "nope.pem": no such file or directory`},
 		{[]string{"--tls", "--cert", "nope.pem", "127.0.0.1", "1"}, 2, `rawtalk: invalid --cert file "nope.pem": no such file or directory`},
 		{[]string{"--tls", "--pin", "x", "127.0.0.1", "1"}, 2, `rawtalk: invalid --pin "x": want sha256:BASE64 or 64 hex digits, the SHA-256 of the server certificate's DER`},
-		{[]string{"--starttls", "gopher", "127.0.0.1", "1"}, 2, `rawtalk: invalid --starttls protocol "gopher": want one of smtp, imap, pop3, ftp, xmpp, postgres, ldap`},
+		{[]string{"--starttls", "gopher", "127.0.0.1", "1"}, 2, `rawtalk: invalid --starttls protocol "gopher": want one of smtp, lmtp, imap, pop3, sieve, nntp, ftp, xmpp, irc, postgres, mysql, ldap`},
 		{[]string{"--tls", "--starttls", "smtp", "127.0.0.1", "1"}, 2, "rawtalk: --tls and --starttls cannot be used together: --starttls PROTO already ends in TLS"},
 		{[]string{"--tls", "127.0.0.1", port}, 1, "rawtalk: tls: certificate for 127.0.0.1 is signed by an unknown authority (issuer CN=rawtalk test CA,O=rawtalk tests)"},
 		{[]string{"--starttls", "smtp", "-w", "0.2", "127.0.0.1", port}, 1, "rawtalk: starttls smtp: 127.0.0.1 port " + port + " sent nothing for 200ms while rawtalk waited for the greeting"},

@@ -23,12 +23,12 @@ import (
 // \xNN; other unprintable characters (C1 controls, bidirectional
 // overrides, zero-width marks) become \uNNNN.
 func Append(dst, text []byte) []byte {
-	return appendEscaped(dst, text, false)
+	return appendEscaped(dst, text, false, true)
 }
 
 // String is text escaped as Append does.
 func String[T ~string | ~[]byte](text T) string {
-	return string(appendEscaped(nil, []byte(text), false))
+	return string(appendEscaped(nil, []byte(text), false, true))
 }
 
 // Quote is text escaped as Append does, with double quotes escaped too,
@@ -36,18 +36,32 @@ func String[T ~string | ~[]byte](text T) string {
 // it reads as Go's %q.
 func Quote[T ~string | ~[]byte](text T) string {
 	b := append(make([]byte, 0, len(text)+2), '"')
-	b = appendEscaped(b, []byte(text), true)
+	b = appendEscaped(b, []byte(text), true, true)
 	return string(append(b, '"'))
 }
 
-func appendEscaped(b, text []byte, quoted bool) []byte {
+// Backstop is a last pass over a whole message made of rawtalk's words and
+// text escaped by String or Quote: it escapes what Append would, but
+// leaves backslashes alone, so that text already escaped reads the same
+// and is not escaped twice. A piece of peer text that missed String shows
+// as escapes instead of driving the terminal.
+func Backstop(msg string) string {
+	if Unsafe(msg) < 0 {
+		return msg
+	}
+	return string(appendEscaped(nil, []byte(msg), false, false))
+}
+
+// appendEscaped escapes text onto b; quoted escapes double quotes too,
+// and backslashes are escaped unless they are left for Backstop.
+func appendEscaped(b, text []byte, quoted, backslashes bool) []byte {
 	const hex = "0123456789abcdef"
 	for len(text) > 0 {
 		r, size := utf8.DecodeRune(text)
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			b = append(b, '\\', 'x', hex[text[0]>>4], hex[text[0]&15])
-		case r == '\\':
+		case r == '\\' && backslashes:
 			b = append(b, '\\', '\\')
 		case r == '"' && quoted:
 			b = append(b, '\\', '"')
@@ -69,4 +83,24 @@ func appendEscaped(b, text []byte, quoted bool) []byte {
 		text = text[size:]
 	}
 	return b
+}
+
+// Unsafe returns the index of the first byte in s that could drive a
+// terminal or hide in it (what Append never lets through: a control byte,
+// ESC, DEL, a C1 control, invalid UTF-8, a format or other unprintable
+// character), or -1 if there is none. Tests hold rawtalk's messages to it.
+func Unsafe(s string) int {
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(s[i:]); size <= 1 {
+				return i
+			}
+		case r < 0x20 || r == 0x7f:
+			return i
+		case r >= utf8.RuneSelf && !unicode.IsPrint(r):
+			return i
+		}
+	}
+	return -1
 }

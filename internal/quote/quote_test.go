@@ -56,3 +56,14 @@ func TestQuoteReadsAsPercentQ(t *testing.T) {
 		t.Errorf("Quote of a bidi override = %s, want %s", got, want)
 	}
 }
+
+func TestUnsafe(t *testing.T) {
+	for in, want := range map[string]int{
+		"ok text": -1, "café ✓": -1, "a\x1b[2J": 1, "\t": 0, "x\u009b": 1, "ab\u202e": 2,
+		"\u200b": 0, "\ufeff": 0, "\u061c": 0, "a\xff": 1, "\x7f": 0, "\U000e0041": 0,
+	} {
+		if got := Unsafe(in); got != want {
+			t.Errorf("Unsafe(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

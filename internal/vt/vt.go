@@ -1,6 +1,7 @@
 // Package vt is a small terminal emulator for tests: enough of a VT100 and
 // xterm to replay what rawtalk and its line editor write (text with wide
-// characters, CR, LF, BS, TAB, cursor moves, erases, SGR) and to say what a
+// characters, CR, LF, BS, TAB, cursor moves, erases, insert and delete of
+// characters, SGR) and to say what a
 // person would see and where the cursor is.
 package vt
 
@@ -163,6 +164,18 @@ func (s *Screen) escape(p []byte) (int, bool) {
 		y, _ := strconv.Atoi(row)
 		x, _ := strconv.Atoi(col)
 		s.Y, s.X = min(max(y, 1), s.Height)-1, min(max(x, 1), s.Width)-1
+	case '@': // insert blanks at the cursor, shifting the rest right
+		row := s.cells[s.Y]
+		n := min(arg(1), s.Width-s.X)
+		copy(row[s.X+n:], row[s.X:])
+		s.clear(s.Y, s.X, s.X+n)
+	case 'P': // delete characters at the cursor, shifting the rest left
+		row := s.cells[s.Y]
+		n := min(arg(1), s.Width-s.X)
+		copy(row[s.X:], row[s.X+n:])
+		s.clear(s.Y, s.Width-n, s.Width)
+	case 'X': // erase characters from the cursor
+		s.clear(s.Y, s.X, s.X+arg(1))
 	case 'K':
 		switch arg(0) {
 		case 0:

@@ -21,3 +21,19 @@ func TestScreen(t *testing.T) {
 		t.Fatalf("wrap: %s", s)
 	}
 }
+
+func TestInsertDeleteErase(t *testing.T) {
+	s := New(10, 1)
+	s.Write([]byte("abdef\x1b[3D\x1b[1@c"))
+	if s.Line(0) != "abcdef" || s.X != 3 {
+		t.Fatalf("insert: %s", s)
+	}
+	s.Write([]byte("\x1b[2P"))
+	if s.Line(0) != "abcf" {
+		t.Fatalf("delete: %s", s)
+	}
+	s.Write([]byte("\r\x1b[2X"))
+	if s.Line(0) != "  cf" || s.X != 0 {
+		t.Fatalf("erase: %s", s)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // ArgError is a bad host, port or address on the command line: the user's
@@ -13,6 +15,8 @@ type ArgError struct {
 	Arg    string // what the user typed
 	What   string // "port", "host", "address"
 	Reason string // why it is wrong, lowercase, no period
+	// Hints say what to type instead, if anything does.
+	Hints []string
 }
 
 func (e *ArgError) Error() string {
@@ -41,12 +45,22 @@ func ParseTarget(args []string) (Target, error) {
 	case 0:
 		return Target{}, &ArgError{Reason: "missing host and port"}
 	case 1:
+		if strings.Contains(args[0], "://") {
+			return Target{}, urlError(args[0])
+		}
 		h, p, err := splitTarget(args[0])
 		if err != nil {
 			return Target{}, err
 		}
 		host, port = h, p
 	case 2:
+		if strings.Contains(args[0], "://") {
+			return Target{}, urlError(args[0])
+		}
+		if h, p, err := SplitHostPort(args[0]); err == nil && p != "" {
+			return Target{}, &ArgError{Reason: fmt.Sprintf("the port is given twice: %s and %s", args[0], args[1]),
+				Hints: []string{fmt.Sprintf("give it once: rawtalk %s %s, or rawtalk %s %s", h, p, h, args[1])}}
+		}
 		host, port = strings.TrimSuffix(strings.TrimPrefix(args[0], "["), "]"), args[1]
 	default:
 		return Target{}, &ArgError{Arg: strings.Join(args[2:], " "), What: "argument", Reason: "too many arguments; expected HOST PORT"}
@@ -123,9 +137,15 @@ func AddrWords(a net.Addr) string {
 	if a == nil {
 		return "peer"
 	}
+	switch a.Network() {
+	case "unix", "unixgram", "unixpacket":
+		// A socket's path, which a peer may choose: it can hold a colon
+		// that SplitHostPort would take for a port.
+		return quote.String(a.String())
+	}
 	host, port, err := net.SplitHostPort(a.String())
 	if err != nil {
-		return a.String()
+		return quote.String(a.String())
 	}
-	return host + " port " + port
+	return quote.String(host) + " port " + quote.String(port)
 }

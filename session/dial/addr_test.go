@@ -25,7 +25,7 @@ func TestParseTarget(t *testing.T) {
 		{[]string{"h", "0"}, "", 0, `invalid port "0": out of range 1-65535`},
 		{[]string{"h", "65536"}, "", 0, `invalid port "65536": out of range 1-65535`},
 		{[]string{"h", "99999999999999999999"}, "", 0, `invalid port "99999999999999999999": out of range 1-65535`},
-		{[]string{"h", "-1"}, "", 0, `invalid port "-1": not a number or a service name`},
+		{[]string{"h", "-1"}, "", 0, `invalid port "-1": out of range 1-65535`},
 		{[]string{"h", "80x"}, "", 0, `invalid port "80x": not a number or a service name`},
 		{[]string{"h", "nosuchservice"}, "", 0, `invalid port "nosuchservice": unknown service name`},
 		{[]string{"h:"}, "", 0, `invalid port "": empty`},
@@ -33,6 +33,11 @@ func TestParseTarget(t *testing.T) {
 		{[]string{"a b", "80"}, "", 0, `invalid host "a b": not a host name or an IP address`},
 		{[]string{"h", "80", "x"}, "", 0, `invalid argument "x": too many arguments; expected HOST PORT`},
 		{[]string{"[::1"}, "", 0, `invalid address "[::1": expected [IPV6]:PORT`},
+		{[]string{"h:80", "90"}, "", 0, `the port is given twice: h:80 and 90`},
+		{[]string{"[::1]:80", "90"}, "", 0, `the port is given twice: [::1]:80 and 90`},
+		{[]string{"http://h:8080/x"}, "", 0, `invalid address "http://h:8080/x": a URL, not HOST PORT`},
+		{[]string{"fe80::1%eth0", "80"}, "fe80::1%eth0", 80, ""},
+		{[]string{"[fe80::1%eth0]:80"}, "fe80::1%eth0", 80, ""},
 	}
 	for _, tt := range tests {
 		got, err := ParseTarget(tt.args)

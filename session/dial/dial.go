@@ -24,8 +24,12 @@ type Dialer struct {
 	NumericOnly bool
 	// Resolver looks names up; nil means the system's.
 	Resolver *net.Resolver
-	// OnTry, if set, is called before each address is tried.
-	OnTry func(ip net.IP)
+	// DNSServer is the address Resolver asks (--dns), for messages: a
+	// custom resolver's errors name the system's server instead.
+	DNSServer string
+	// OnTry, if set, is called before each address is tried, with its
+	// IPv6 zone if the target had one.
+	OnTry func(addr net.IPAddr)
 	// OnFail, if set, is called when one address fails and another is left.
 	OnFail func(err *ConnectError)
 	// Source (-s) is the local address to send from; nil lets the kernel
@@ -42,13 +46,19 @@ type Dialer struct {
 // ConnectError is one failed connect to one address.
 type ConnectError struct {
 	IP      net.IP
+	Zone    string // the IPv6 zone (fe80::1%eth0), if any
 	Port    int
 	Network string // "tcp" or "udp", as nc prints it
 	Err     error
 }
 
 func (e *ConnectError) Error() string {
-	return fmt.Sprintf("connect to %s port %d (%s) failed: %s", e.IP, e.Port, e.Network, Strerror(e.Err))
+	return fmt.Sprintf("connect to %s port %d (%s) failed: %s", e.Addr(), e.Port, e.Network, Strerror(e.Err))
+}
+
+// Addr is the address tried, with its zone, as nc prints it.
+func (e *ConnectError) Addr() string {
+	return (&net.IPAddr{IP: e.IP, Zone: e.Zone}).String()
 }
 
 func (e *ConnectError) Unwrap() error { return e.Err }
@@ -66,61 +76,12 @@ func (e *ConnectError) Unreachable() bool {
 		IsErrno(e.Err, syscall.EADDRNOTAVAIL)
 }
 
-// HostError is a name that could not be turned into an address.
-type HostError struct {
-	Host   string
-	Reason string // "unknown host", "has no IPv6 address", or the resolver's words
-}
-
-func (e *HostError) Error() string {
-	if e.Reason == "unknown host" {
-		return "unknown host " + e.Host
-	}
-	return fmt.Sprintf("%s: %s", e.Host, e.Reason)
-}
-
-// Resolve returns the addresses to try for host, in the order to try them.
-func (d *Dialer) Resolve(ctx context.Context, host string) ([]net.IP, error) {
-	family := d.family()
-	if ip := net.ParseIP(strings.TrimSuffix(strings.SplitN(host, "%", 2)[0], ".")); ip != nil {
-		if !familyAllows(family, ip) {
-			return nil, &HostError{Host: host, Reason: "is not an " + familyName(family) + " address"}
-		}
-		return []net.IP{ip}, nil
-	}
-	if d.NumericOnly {
-		return nil, &ArgError{Arg: host, What: "host", Reason: "-n forbids name lookups; give an IP address"}
-	}
-	r := d.Resolver
-	if r == nil {
-		r = net.DefaultResolver
-	}
-	addrs, err := r.LookupIPAddr(ctx, host)
-	if err != nil {
-		var dnsErr *net.DNSError
-		if errors.As(err, &dnsErr) && dnsErr.IsNotFound {
-			return nil, &HostError{Host: host, Reason: "unknown host"}
-		}
-		if errors.As(err, &dnsErr) && dnsErr.IsTimeout {
-			return nil, &HostError{Host: host, Reason: "name lookup timed out"}
-		}
-		return nil, &HostError{Host: host, Reason: "unknown host"}
-	}
-	var ips []net.IP
-	for _, a := range addrs {
-		if familyAllows(family, a.IP) {
-			ips = append(ips, a.IP)
-		}
-	}
-	if len(ips) == 0 {
-		return nil, &HostError{Host: host, Reason: "has no " + familyName(family) + " address"}
-	}
-	return ips, nil
-}
-
 // Dial connects to t, trying each address until one answers, directly or
 // through d.Proxy. The error is a *HostError, an *ArgError, a *SourceError,
-// a *ProxyError, or the last address's *ConnectError.
+// a *ProxyError, a *ProxyRefusedError, or the last address's
+// *ConnectError; if ctx is cancelled, it is context.Cause(ctx), so that a
+// signal that ends a connect or a proxy handshake comes back as itself,
+// not as a failure of the network.
 func (d *Dialer) Dial(ctx context.Context, t Target) (net.Conn, error) {
 	if d.Proxy != nil {
 		return d.dialProxy(ctx, t)
@@ -135,10 +96,12 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 	}
 	family := d.family()
 	network := strings.TrimRight(family, "46")
+	_, zone := SplitZone(t.Host)
 	var last *ConnectError
 	for i, ip := range ips {
+		peer := net.IPAddr{IP: ip, Zone: zone}
 		if d.OnTry != nil {
-			d.OnTry(ip)
+			d.OnTry(peer)
 		}
 		nd := net.Dialer{Timeout: d.Timeout, LocalAddr: d.localAddr(network), Control: FastRefusal}
 		if d.SourcePort != 0 && network == "tcp" {
@@ -146,8 +109,14 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 			// so `-p 40000` works twice in a row.
 			nd.Control = reuseAddr
 		}
-		addr := net.JoinHostPort(ip.String(), fmt.Sprint(t.Port))
+		addr := net.JoinHostPort(peer.String(), fmt.Sprint(t.Port))
 		conn, err := nd.DialContext(ctx, family, addr)
+		if cause := canceled(ctx); cause != nil {
+			if conn != nil {
+				conn.Close()
+			}
+			return nil, cause
+		}
 		if err == nil {
 			if network == "udp" {
 				return newUDPConn(conn.(*net.UDPConn), nil, nil), nil
@@ -157,7 +126,7 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 		if isBindError(err) {
 			return nil, &SourceError{IP: d.Source, Port: d.SourcePort, Err: SystemError(err)}
 		}
-		last = &ConnectError{IP: ip, Port: t.Port, Network: network, Err: SystemError(err)}
+		last = &ConnectError{IP: ip, Zone: zone, Port: t.Port, Network: network, Err: SystemError(err)}
 		if i < len(ips)-1 && d.OnFail != nil {
 			d.OnFail(last)
 		}
@@ -166,6 +135,16 @@ func (d *Dialer) dialDirect(ctx context.Context, t Target) (net.Conn, error) {
 		}
 	}
 	return nil, last
+}
+
+// canceled is the error for work that ctx's cancellation ended: its cause
+// (context.Cause), the caller's reason for cancelling; nil if ctx is not
+// cancelled. A deadline is left to be reported as a timeout.
+func canceled(ctx context.Context) error {
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return context.Cause(ctx)
+	}
+	return nil
 }
 
 // family is the network to dial, narrowed to the source address's family

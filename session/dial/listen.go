@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"strings"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 	"syscall"
 	"time"
 )
@@ -55,7 +57,8 @@ func (c ListenConfig) address(ctx context.Context) (ip string, err error) {
 	if err != nil {
 		return "", err
 	}
-	return ips[0].String(), nil
+	_, zone := SplitZone(c.Host)
+	return (&net.IPAddr{IP: ips[0], Zone: zone}).String(), nil
 }
 
 func (c ListenConfig) network() string {
@@ -146,7 +149,7 @@ func PeerWords(a net.Addr) string {
 	if a == nil {
 		return "peer"
 	}
-	return a.String()
+	return quote.String(a.String()) // a unix socket's path, which a peer may choose
 }
 
 func unmap(ip net.IP) net.IP {
@@ -163,7 +166,8 @@ func unmap(ip net.IP) net.IP {
 // and stops at the first error; clients that come while a session is on
 // wait in the kernel's queue.
 //
-// Serve returns ctx.Err() when ctx ends while it waits for a peer.
+// Serve returns context.Cause(ctx) when ctx ends while it waits for a
+// peer: the caller's reason, such as the signal that arrived.
 func Serve(ctx context.Context, ln net.Listener, keep bool, handle func(net.Conn) error) error {
 	for {
 		conn, err := accept(ctx, ln)
@@ -196,7 +200,7 @@ func accept(ctx context.Context, ln net.Listener) (net.Conn, error) {
 		if conn != nil {
 			conn.Close()
 		}
-		return nil, ctx.Err()
+		return nil, context.Cause(ctx)
 	}
 	if err != nil {
 		return nil, err

@@ -52,16 +52,29 @@ func defaultProxyPort(k ProxyKind) int {
 	return 1080
 }
 
-// ParseProxyKind reads -X/--proxy-type: nc's "5", "4" and "connect", or
-// ncat's "socks5", "socks4" and "http".
+// proxyKindNames are the words -X/--proxy-type takes: nc's "5", "4" and
+// "connect", then ncat's "socks5", "socks4" and "http".
+var proxyKindNames = []struct {
+	name string
+	kind ProxyKind
+}{{"5", SOCKS5}, {"4", SOCKS4}, {"connect", HTTPConnect}, {"socks5", SOCKS5}, {"socks4", SOCKS4}, {"http", HTTPConnect}}
+
+// ProxyKindNames are the words -X/--proxy-type takes, for its shell
+// completion.
+func ProxyKindNames() []string {
+	names := make([]string, len(proxyKindNames))
+	for i, k := range proxyKindNames {
+		names[i] = k.name
+	}
+	return names
+}
+
+// ParseProxyKind reads -X/--proxy-type: one of ProxyKindNames, in any case.
 func ParseProxyKind(s string) (ProxyKind, error) {
-	switch strings.ToLower(s) {
-	case "5", "socks5":
-		return SOCKS5, nil
-	case "4", "socks4":
-		return SOCKS4, nil
-	case "connect", "http":
-		return HTTPConnect, nil
+	for _, k := range proxyKindNames {
+		if strings.EqualFold(s, k.name) {
+			return k.kind, nil
+		}
 	}
 	return 0, &ArgError{Arg: s, What: "proxy type", Reason: "expected 5, 4 or connect (or socks5, socks4, http)"}
 }
@@ -114,8 +127,46 @@ func parseProxyURL(s string) (*Proxy, error) {
 	if u.User != nil {
 		p.User = u.User.Username()
 		p.Password, _ = u.User.Password()
+		if err := p.checkAuth(); err != nil {
+			return nil, err
+		}
 	}
 	return p, nil
+}
+
+// SetAuth reads --proxy-auth USER:PASS into p, whose Kind must be set: a
+// mistake is a usage error before anything is dialled. The messages never
+// repeat the argument, which holds a password.
+func (p *Proxy) SetAuth(s string) error {
+	user, pass, ok := strings.Cut(s, ":")
+	switch {
+	case !ok:
+		return &ArgError{Reason: "--proxy-auth wants USER:PASS, with a colon between the user name and the password (USER: for none)"}
+	case user == "":
+		return &ArgError{Reason: "--proxy-auth has an empty user name; it wants USER:PASS"}
+	}
+	p.User, p.Password = user, pass
+	return p.checkAuth()
+}
+
+// checkAuth rejects credentials the proxy's protocol cannot carry, so that
+// the mistake is found before dialling, not during the handshake.
+func (p *Proxy) checkAuth() error {
+	switch p.Kind {
+	case SOCKS5:
+		// RFC 1929 gives each a one-byte length.
+		if len(p.User) > 255 {
+			return &ArgError{Reason: fmt.Sprintf("the proxy user name is %d bytes; SOCKS5 carries at most 255", len(p.User))}
+		}
+		if len(p.Password) > 255 {
+			return &ArgError{Reason: fmt.Sprintf("the proxy password is %d bytes; SOCKS5 carries at most 255", len(p.Password))}
+		}
+	case SOCKS4:
+		if strings.IndexByte(p.User, 0) >= 0 {
+			return &ArgError{Reason: "the proxy user id holds a NUL byte, which ends it in SOCKS4"}
+		}
+	}
+	return nil
 }
 
 // splitProxyHostPort reads HOST, HOST:PORT, [IPV6] or [IPV6]:PORT.
@@ -175,6 +226,9 @@ type ProxyRefusedError struct {
 	// NeedsAuth: the proxy asks for credentials that were not given, or
 	// refused the ones that were.
 	NeedsAuth bool
+	// WithCredentials: credentials were given (-x USER:PASS@, --proxy-auth),
+	// so a NeedsAuth refusal is of these ones.
+	WithCredentials bool
 }
 
 func (e *ProxyRefusedError) Error() string { return e.Reason }
@@ -217,7 +271,7 @@ func (d *Dialer) dialProxy(ctx context.Context, t Target) (net.Conn, error) {
 	conn, err := direct.dialDirect(ctx, Target{Host: p.Host, Port: p.Port})
 	if err != nil {
 		var se *SourceError
-		if errors.As(err, &se) {
+		if errors.As(err, &se) || canceled(ctx) != nil {
 			return nil, err
 		}
 		return nil, &ProxyError{Host: p.Host, Port: p.Port, Err: err}
@@ -236,13 +290,17 @@ func (d *Dialer) dialProxy(ctx context.Context, t Target) (net.Conn, error) {
 		err = httpConnect(conn, p, dest, t.Port)
 	}
 	stop()
-	if err == nil && ctx.Err() != nil {
-		err = ctx.Err()
+	if cause := canceled(ctx); cause != nil {
+		// The deadline set to interrupt the handshake is not the proxy's
+		// slowness: report the reason for the interruption.
+		conn.Close()
+		return nil, cause
 	}
 	if err != nil {
 		conn.Close()
 		var refused *ProxyRefusedError
 		if errors.As(err, &refused) {
+			refused.WithCredentials = p.User != ""
 			return nil, err
 		}
 		return nil, &ProxyError{Host: p.Host, Port: p.Port, Err: handshakeError(p.Kind, err)}
@@ -256,8 +314,6 @@ func handshakeError(kind ProxyKind, err error) error {
 	switch {
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
 		return fmt.Errorf("closed the connection during the %s handshake", kind)
-	case errors.Is(err, context.Canceled):
-		return errors.New("interrupted during the handshake")
 	}
 	var ne net.Error
 	if errors.As(err, &ne) && ne.Timeout() {

@@ -188,3 +188,47 @@ func FuzzParseProxy(f *testing.F) {
 		}
 	})
 }
+
+// --proxy-auth and a URL's credentials are checked before dialling, and
+// the messages do not repeat the password.
+func TestProxyAuthChecks(t *testing.T) {
+	long := strings.Repeat("u", 256)
+	tests := []struct {
+		kind ProxyKind
+		auth string
+		user string
+		pass string
+		err  string
+	}{
+		{SOCKS5, "alice:s3cret", "alice", "s3cret", ""},
+		{SOCKS5, "alice:pa:ss", "alice", "pa:ss", ""},
+		{SOCKS4, "bob:", "bob", "", ""},
+		{HTTPConnect, long + ":x", long, "x", ""}, // HTTP Basic has no limit
+		{SOCKS5, "user", "", "", "--proxy-auth wants USER:PASS, with a colon between the user name and the password (USER: for none)"},
+		{SOCKS4, "user", "", "", "--proxy-auth wants USER:PASS, with a colon between the user name and the password (USER: for none)"},
+		{SOCKS5, ":s3cret", "", "", "--proxy-auth has an empty user name; it wants USER:PASS"},
+		{SOCKS5, long + ":s3cret", "", "", "the proxy user name is 256 bytes; SOCKS5 carries at most 255"},
+		{SOCKS5, "alice:" + long, "", "", "the proxy password is 256 bytes; SOCKS5 carries at most 255"},
+	}
+	for _, tt := range tests {
+		p := &Proxy{Kind: tt.kind}
+		err := p.SetAuth(tt.auth)
+		if tt.err != "" {
+			var ae *ArgError
+			if !errors.As(err, &ae) || err.Error() != tt.err {
+				t.Errorf("%v SetAuth(%.20q) = %v, want ArgError %q", tt.kind, tt.auth, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || p.User != tt.user || p.Password != tt.pass {
+			t.Errorf("%v SetAuth(%.20q) = %v; user %.20q pass %q", tt.kind, tt.auth, err, p.User, p.Password)
+		}
+	}
+	for _, u := range []string{"socks5://" + long + ":p@127.0.0.1", "socks5h://u:" + long + "@127.0.0.1", "socks4://a%00b@127.0.0.1"} {
+		_, err := ParseProxy(u, SOCKS5)
+		var ae *ArgError
+		if !errors.As(err, &ae) || strings.Contains(err.Error(), "uuuu") {
+			t.Errorf("ParseProxy(%.30q) = %v, want an ArgError without the credentials", u, err)
+		}
+	}
+}

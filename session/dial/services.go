@@ -3,6 +3,7 @@ package dial
 import (
 	"net"
 	"strconv"
+	"strings"
 )
 
 // wellKnown maps the service names people type to their TCP ports. It is
@@ -35,7 +36,7 @@ func LookupPort(arg string) (int, error) {
 	if arg == "" {
 		return 0, &ArgError{Arg: arg, What: "port", Reason: "empty"}
 	}
-	if isDigits(arg) {
+	if isDigits(strings.TrimPrefix(arg, "-")) {
 		n, err := strconv.Atoi(arg)
 		if err != nil || n < 1 || n > 65535 {
 			return 0, &ArgError{Arg: arg, What: "port", Reason: "out of range 1-65535"}
@@ -54,6 +55,16 @@ func LookupPort(arg string) (int, error) {
 		return n, nil
 	}
 	return 0, &ArgError{Arg: arg, What: "port", Reason: "unknown service name"}
+}
+
+// ServiceNames are the service names LookupPort knows without the system's
+// services database, in port order, for the shell completion of PORT.
+func ServiceNames() []string {
+	names := make([]string, len(wellKnown))
+	for i, s := range wellKnown {
+		names[i] = s.name
+	}
+	return names
 }
 
 // ServiceName is the name of a TCP port's usual service, or "" when it has

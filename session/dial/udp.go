@@ -135,7 +135,7 @@ func AcceptUDP(ctx context.Context, pc *net.UDPConn, multi bool, onPeer func(net
 	n, peer, err := pc.ReadFromUDP(buf)
 	stop()
 	if ctx.Err() != nil {
-		return nil, ctx.Err()
+		return nil, context.Cause(ctx)
 	}
 	if err != nil {
 		return nil, err

@@ -32,6 +32,11 @@ func (e *UnixError) Unwrap() error { return e.Err }
 // says "Connection refused", which sends people looking for a server.
 var errNotSocket = errors.New("not a socket")
 
+// errNoAbstractListener is connect's answer for an abstract socket name
+// that nobody listens on: Linux says "Connection refused", and an abstract
+// socket has no file to blame.
+var errNoAbstractListener = errors.New("nothing listens on that abstract socket name")
+
 // errListening is a socket path that a live server already listens on.
 var errListening = errors.New("another program is listening there")
 
@@ -58,9 +63,18 @@ func DialUnix(ctx context.Context, path string, timeout time.Duration) (net.Conn
 	}
 	d := net.Dialer{Timeout: timeout}
 	conn, err := d.DialContext(ctx, "unix", path)
+	if cause := canceled(ctx); cause != nil {
+		if conn != nil {
+			conn.Close()
+		}
+		return nil, cause
+	}
 	if err != nil {
 		err = SystemError(err)
-		if IsErrno(err, syscall.ECONNREFUSED) && !isSocketFile(path) && !strings.HasPrefix(path, "@") {
+		switch {
+		case IsErrno(err, syscall.ECONNREFUSED) && strings.HasPrefix(path, "@"):
+			err = errNoAbstractListener
+		case IsErrno(err, syscall.ECONNREFUSED) && !isSocketFile(path):
 			err = errNotSocket
 		}
 		return nil, &UnixError{Op: "connect to", Path: path, Err: err}
@@ -129,3 +143,8 @@ func (e *UnixError) InUse() bool {
 }
 func (e *UnixError) Denied() bool     { return IsErrno(e.Err, syscall.EACCES) }
 func (e *UnixError) NotASocket() bool { return errors.Is(e.Err, errNotSocket) }
+
+// Abstract tells a Linux abstract socket (@NAME), which has no file, from
+// a path; NoListener is a connect to one that nobody listens on.
+func (e *UnixError) Abstract() bool   { return strings.HasPrefix(e.Path, "@") }
+func (e *UnixError) NoListener() bool { return errors.Is(e.Err, errNoAbstractListener) }

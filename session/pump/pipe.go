@@ -22,10 +22,10 @@ type PipeOptions struct {
 	// a FIN as an abort and stop sending (nginx truncated a 20 MB answer to
 	// 4-9 MB; HTTP CONNECT tunnels came back empty).
 	HalfClose bool
-	// QuitAfterEOF (-q) ends a datagram session (UDP) this long after EOF
-	// on stdin, as Debian's nc does: a UDP peer has no close to wait for.
-	// Negative waits for ever. Stream connections read until the server
-	// closes whatever it says.
+	// QuitDatagram (-q with -u) ends a datagram session (UDP) QuitAfterEOF
+	// after EOF on stdin, as Debian's nc does: a UDP peer has no close to
+	// wait for. Stream connections read until the server closes.
+	QuitDatagram bool
 	QuitAfterEOF time.Duration
 	// IdleTimeout (-w) ends the session when neither side has sent anything
 	// for this long; zero disables it. It costs the zero-copy paths.
@@ -128,7 +128,7 @@ func Pipe(conn net.Conn, stdin io.Reader, stdout io.Writer, opt PipeOptions) (Co
 			switch {
 			case r.err == nil:
 				// EOF on stdin: the server's answer may still be coming.
-				if _, stream := conn.(interface{ CloseWrite() error }); !stream && opt.QuitAfterEOF >= 0 {
+				if _, stream := conn.(interface{ CloseWrite() error }); !stream && opt.QuitDatagram {
 					quit = time.After(opt.QuitAfterEOF)
 				}
 			case isNetWriteError(r.err, conn):

@@ -25,10 +25,10 @@ func (c *TLSClient) Describe(cs tls.ConnectionState, host string) []string {
 	if sni == "" {
 		sni = "none sent (an IP address is never sent as SNI)"
 	}
-	lines = append(lines, "server name (SNI): "+sni)
+	lines = append(lines, "server name (SNI): "+quote.String(sni))
 	switch {
-	case cs.NegotiatedProtocol != "":
-		lines = append(lines, "ALPN: "+cs.NegotiatedProtocol)
+	case cs.NegotiatedProtocol != "": // the server's choice, though Go checks it was offered
+		lines = append(lines, "ALPN: "+quote.String(cs.NegotiatedProtocol))
 	case len(c.opt.ALPN) > 0:
 		lines = append(lines, "ALPN: the server chose none of "+strings.Join(c.opt.ALPN, ","))
 	}
@@ -52,6 +52,13 @@ func certLines(cert *x509.Certificate) []string {
 	} else {
 		lines = append(lines, "names: none")
 	}
+	return append(lines, validityWords(cert),
+		"sha256 fingerprint of the certificate's DER (as openssl x509 -fingerprint -sha256): "+colonHex(sum[:]),
+		"pin it with: --pin "+PinString(sum[:]))
+}
+
+// validityWords gives a certificate's dates, and whether now is in them.
+func validityWords(cert *x509.Certificate) string {
 	now := time.Now()
 	validity := fmt.Sprintf("valid from %s until %s", cert.NotBefore.UTC().Format(timeLayout), cert.NotAfter.UTC().Format(timeLayout))
 	switch {
@@ -62,9 +69,7 @@ func certLines(cert *x509.Certificate) []string {
 	default:
 		validity += fmt.Sprintf(" (expires in %s)", ago(cert.NotAfter.Sub(now)))
 	}
-	return append(lines, validity,
-		"sha256 fingerprint of the certificate's DER (as openssl x509 -fingerprint -sha256): "+colonHex(sum[:]),
-		"pin it with: --pin "+PinString(sum[:]))
+	return validity
 }
 
 // trustLine says whether and how the certificate was checked.

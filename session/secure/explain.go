@@ -25,6 +25,9 @@ type handshakeFailure struct {
 	client  *TLSClient    // the options in force
 	asked   bool          // the server asked for a client certificate
 	timeout time.Duration // nonzero when the handshake ran out of time
+	// atPrompt: the escape prompt's starttls asked, which takes a NAME
+	// but no flags.
+	atPrompt bool
 }
 
 func (h handshakeFailure) explain() *TLSError {
@@ -41,6 +44,26 @@ func (h handshakeFailure) explain() *TLSError {
 	var pinErr *pinMismatchError
 	var op *net.OpError
 	insecureHint := "--insecure to connect anyway"
+	if h.atPrompt {
+		insecureHint = "reconnect with --insecure to connect anyway"
+	}
+	// Go checks the name before the chain, so a self-signed certificate
+	// for another name fails on its name; but --servername would then fail
+	// on the chain. Report the chain first, and the name with it.
+	var alsoName string
+	if errors.As(h.err, &hostErr) && !h.client.opt.Insecure && h.client.pin == nil {
+		if ua, ok := h.untrustedChain(hostErr.Certificate, verify); ok {
+			if leaf == nil {
+				leaf = hostErr.Certificate
+			}
+			if names := certNames(hostErr.Certificate); len(names) > 0 {
+				alsoName = fmt.Sprintf("; it is also valid only for %s, not %s", listWords(names, 6), h.name)
+			} else {
+				alsoName = fmt.Sprintf("; it also names no host, so it is not valid for %s", h.name)
+			}
+			h.err = ua
+		}
+	}
 	switch {
 	case errors.As(h.err, &pinErr):
 		e.Reason = fmt.Sprintf("certificate for %s does not match --pin: its sha256 is %s", h.name, PinString(pinErr.got))
@@ -53,7 +76,12 @@ func (h handshakeFailure) explain() *TLSError {
 			e.Reason = fmt.Sprintf("certificate is valid for %s, not %s", listWords(names, 6), h.name)
 		}
 		e.Hint = insecureHint
-		if net.ParseIP(h.name) != nil && len(hostErr.Certificate.DNSNames) > 0 {
+		switch {
+		case h.atPrompt && len(hostErr.Certificate.DNSNames) > 0:
+			e.Hint = fmt.Sprintf("starttls NAME checks another name: starttls %s is one the certificate has; %s", quote.String(hostErr.Certificate.DNSNames[0]), insecureHint)
+		case h.atPrompt:
+			e.Hint = "starttls NAME checks another name; " + insecureHint
+		case net.ParseIP(h.name) != nil && len(hostErr.Certificate.DNSNames) > 0:
 			e.Hint = fmt.Sprintf("--servername %s checks a name the certificate has; %s", quote.String(hostErr.Certificate.DNSNames[0]), insecureHint)
 		}
 	case errors.As(h.err, &invalid) && invalid.Reason == x509.Expired:
@@ -62,23 +90,30 @@ func (h handshakeFailure) explain() *TLSError {
 			e.Hint = fmt.Sprintf("is this machine's clock right? it says %s; %s", time.Now().UTC().Format(timeLayout), insecureHint)
 		}
 	case errors.As(h.err, &invalid):
-		e.Reason = fmt.Sprintf("certificate for %s: %s", h.name, strings.TrimPrefix(invalid.Error(), "x509: "))
+		// The detail may quote a name from the certificate.
+		e.Reason = fmt.Sprintf("certificate for %s: %s", h.name, quote.String(strings.TrimPrefix(invalid.Error(), "x509: ")))
 		e.Hint = insecureHint
 	case errors.As(h.err, &authErr):
 		switch {
 		case leaf != nil && selfSigned(leaf):
-			e.Reason = fmt.Sprintf("certificate for %s is self-signed (subject %s)", h.name, dnWords(leaf.Subject))
+			e.Reason = fmt.Sprintf("certificate for %s is self-signed (subject %s)%s", h.name, dnWords(leaf.Subject), alsoName)
 			sum := sha256.Sum256(leaf.Raw)
 			e.Hint = fmt.Sprintf("--pin %s accepts exactly this certificate; %s", PinString(sum[:]), insecureHint)
+			if h.atPrompt {
+				e.Hint = "reconnect with " + e.Hint
+			}
 		case h.client.opt.CAFile != "":
-			e.Reason = fmt.Sprintf("certificate for %s is not signed by a CA in %s (issuer %s)", h.name, h.client.opt.CAFile, issuerOf(authErr, leaf))
+			e.Reason = fmt.Sprintf("certificate for %s is not signed by a CA in %s (issuer %s)%s", h.name, h.client.opt.CAFile, issuerOf(authErr, leaf), alsoName)
 			e.Hint = insecureHint
 		default:
-			e.Reason = fmt.Sprintf("certificate for %s is signed by an unknown authority (issuer %s)", h.name, issuerOf(authErr, leaf))
+			e.Reason = fmt.Sprintf("certificate for %s is signed by an unknown authority (issuer %s)%s", h.name, issuerOf(authErr, leaf), alsoName)
 			e.Hint = "--ca FILE trusts a private CA; " + insecureHint
+			if h.atPrompt {
+				e.Hint = "reconnect with --ca FILE to trust a private CA, or with --insecure"
+			}
 		}
 	case errors.As(h.err, &verify):
-		e.Reason = fmt.Sprintf("certificate for %s: %s", h.name, strings.TrimPrefix(verify.Err.Error(), "x509: "))
+		e.Reason = fmt.Sprintf("certificate for %s: %s", h.name, quote.String(strings.TrimPrefix(verify.Err.Error(), "x509: ")))
 		e.Hint = insecureHint
 	case errors.As(h.err, &record):
 		e.Reason = fmt.Sprintf("%s does not speak TLS: it answered %s", h.peer, quote.Quote(record.RecordHeader[:]))
@@ -88,7 +123,7 @@ func (h handshakeFailure) explain() *TLSError {
 		}
 	case errors.As(h.err, &op) && op.Op == "remote error":
 		alert := strings.TrimPrefix(op.Err.Error(), "tls: ")
-		e.Reason = fmt.Sprintf("%s refused the handshake for %s: %s", h.peer, h.name, alert)
+		e.Reason = fmt.Sprintf("%s refused the handshake for %s: %s", h.peer, h.name, quote.String(alert))
 		e.Hint = alertHint(alert, h)
 	case h.timeout > 0:
 		e.Reason = fmt.Sprintf("no TLS handshake from %s within %v", h.peer, h.timeout)
@@ -102,9 +137,30 @@ func (h handshakeFailure) explain() *TLSError {
 		e.Reason = fmt.Sprintf("%s reset the connection during the handshake for %s", h.peer, h.name)
 		e.Hint = "is this port TLS? try without --tls"
 	default:
-		e.Reason = fmt.Sprintf("handshake with %s for %s failed: %s", h.peer, h.name, strings.TrimPrefix(dial.Strerror(dial.SystemError(h.err)), "tls: "))
+		// Go's TLS errors may carry what the server sent.
+		e.Reason = fmt.Sprintf("handshake with %s for %s failed: %s", h.peer, h.name, quote.String(strings.TrimPrefix(dial.Strerror(dial.SystemError(h.err)), "tls: ")))
 	}
 	return e
+}
+
+// untrustedChain checks the certificate's chain without its name, for a
+// failure that Go reported as a name mismatch.
+func (h handshakeFailure) untrustedChain(leaf *x509.Certificate, verify *tls.CertificateVerificationError) (x509.UnknownAuthorityError, bool) {
+	opts := x509.VerifyOptions{Roots: h.client.roots, Intermediates: x509.NewCertPool()}
+	if verify != nil {
+		for _, c := range verify.UnverifiedCertificates[min(1, len(verify.UnverifiedCertificates)):] {
+			opts.Intermediates.AddCert(c)
+		}
+	}
+	var ua x509.UnknownAuthorityError
+	_, err := leaf.Verify(opts)
+	if errors.As(err, &ua) {
+		if ua.Cert == nil {
+			ua.Cert = leaf
+		}
+		return ua, true
+	}
+	return ua, false
 }
 
 // alertHint suggests a next step for an alert the server sent.
@@ -144,6 +200,14 @@ func plainGreeting(b []byte) string {
 		return "imap"
 	case strings.HasPrefix(s, "+OK"):
 		return "pop3"
+	case strings.HasPrefix(s, "200 "), strings.HasPrefix(s, "201 "):
+		return "nntp"
+	case strings.HasPrefix(s, `"IMPL`), strings.HasPrefix(s, `"SASL`), strings.HasPrefix(s, `"SIEV`):
+		return "sieve"
+	case strings.HasPrefix(s, ":"):
+		return "irc"
+	case len(b) == 5 && b[3] == 0 && b[4] == 10: // a packet header, sequence 0, protocol 10
+		return "mysql"
 	}
 	return ""
 }

@@ -52,6 +52,10 @@ func NewLiveConn(conn net.Conn) *LiveConn {
 	return l
 }
 
+// ErrUpgradeFailed is every Read and Write after a failed StartTLS: the
+// connection is closed, and StartTLS has already said why.
+var ErrUpgradeFailed = errors.New("closed after the failed starttls")
+
 // errUpgrading is a Write during StartTLS: the session should not send
 // while the prompt is open, and must not send in clear after it.
 var errUpgrading = errors.New("starttls is in progress")
@@ -220,14 +224,17 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 	}
 	l.mu.Unlock()
 
-	tc, err := client.Handshake(ctx, plain, host)
+	tc, err := client.handshake(ctx, plain, host, true)
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.pausing = false
 	l.changed.Broadcast()
 	if err != nil {
-		l.broken = err
+		// StartTLS's caller reports err; the session's reader and writer
+		// get words of their own, so the same error and hint are not
+		// reported again when the session ends.
+		l.broken = ErrUpgradeFailed
 		plain.Close()
 		return nil, err
 	}
@@ -237,12 +244,14 @@ func (l *LiveConn) StartTLS(ctx context.Context, client *TLSClient, host string)
 }
 
 var (
-	// goAhead matches a server's yes to STARTTLS: SMTP 220, FTP 234, POP3
-	// +OK, an IMAP tagged OK, XMPP <proceed/>.
-	goAhead = regexp.MustCompile(`^(220[ -]|234[ -]|\+OK|[^* ]+ OK\b)|<proceed\b`)
+	// goAhead matches a server's yes to STARTTLS: SMTP and LMTP 220, FTP
+	// 234, NNTP 382, POP3 +OK, an IMAP tagged OK, ManageSieve OK, IRC's
+	// numeric 670, XMPP <proceed/>.
+	goAhead = regexp.MustCompile(`^(220[ -]|234[ -]|382[ -]|\+OK|[^* ]+ OK\b|OK\b|(@\S+ )?:\S+ 670 )|<proceed\b`)
 	// refusal matches a no: a 4xx or 5xx code, -ERR, an IMAP tagged NO or
-	// BAD, XMPP <failure/>.
-	refusal = regexp.MustCompile(`^([45][0-9][0-9]([ -]|$)|-ERR|[^* ]+ (NO|BAD)\b)|<failure\b`)
+	// BAD, ManageSieve NO, IRC's 691 (or 421 and 451 from a server that
+	// does not know STARTTLS), XMPP <failure/>.
+	refusal = regexp.MustCompile(`^([45][0-9][0-9]([ -]|$)|-ERR|[^* ]+ (NO|BAD)\b|NO\b|(@\S+ )?:\S+ (691|421|451) )|<failure\b`)
 )
 
 // judgeGoAhead reads what the server sent since the user's last line. It

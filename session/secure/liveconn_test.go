@@ -251,14 +251,51 @@ func TestLiveStartTLSFailedHandshake(t *testing.T) {
 	if _, werr := io.WriteString(live, "PASSWORD hunter2\r\n"); werr == nil {
 		t.Fatal("a write after a failed upgrade succeeded")
 	}
-	if rerr := <-s.done; !errors.Is(rerr, err) {
-		t.Errorf("the reader ended with %v, want the handshake's error", rerr)
+	// The reader ends with words of its own: the handshake's error and
+	// hint were StartTLS's to report, and are not reported twice.
+	var tlsErr *TLSError
+	if rerr := <-s.done; !errors.Is(rerr, ErrUpgradeFailed) || errors.As(rerr, &tlsErr) {
+		t.Errorf("the reader ended with %v, want ErrUpgradeFailed and no *TLSError", rerr)
 	}
 	if rest := <-received; bytes.Contains(rest, []byte("hunter2")) {
 		t.Fatalf("sent after the failed upgrade: %q", rest)
 	}
 	if _, err := live.StartTLS(context.Background(), client, "127.0.0.1"); err == nil {
 		t.Fatal("a second StartTLS on a broken connection succeeded")
+	}
+}
+
+// TestLiveStartTLSHintsAtPrompt: at the escape prompt a name mismatch is
+// answered with the prompt's own words, starttls NAME, not a flag.
+func TestLiveStartTLSHintsAtPrompt(t *testing.T) {
+	pki := tlstest.New()
+	ln, err := net.Listen("tcp4", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, len("STARTTLS\r\n"))
+		io.ReadFull(c, buf)
+		io.WriteString(c, "220 go ahead\r\n")
+		tls.Server(c, pki.ServerConfig(pki.WrongName)).Handshake()
+	}()
+	live, client := liveClient(t, pki, ln.Addr().String())
+	s := watch(live)
+	io.WriteString(live, "STARTTLS\r\n")
+	s.waitFor(t, "220 go ahead\r\n")
+	_, err = live.StartTLS(context.Background(), client, "127.0.0.1")
+	var tlsErr *TLSError
+	if !errors.As(err, &tlsErr) {
+		t.Fatalf("got %v, want a *TLSError", err)
+	}
+	if want := "starttls NAME checks another name: starttls wrong.example"; !strings.HasPrefix(tlsErr.Hint, want) || strings.Contains(tlsErr.Hint, "--servername") {
+		t.Errorf("hint %q, want it to start %q and name no --servername", tlsErr.Hint, want)
 	}
 }
 
@@ -282,6 +319,15 @@ func TestJudgeGoAhead(t *testing.T) {
 		{"220 go\r\nhalf", "", "half"},
 		{"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><message/>", "", "<message/>"},
 		{"* OK untagged is not a go-ahead\r\n", "", ""},
+		{"382 Continue with TLS negotiation\r\n", "", ""},
+		{"382 go\r\n200 injected\r\n", "", "200 injected\r"},
+		{"OK \"Begin TLS negotiation now.\"\r\n", "", ""},
+		{"NO \"TLS not configured\"\r\n", "NO \"TLS not configured\"", ""},
+		{":irc.test 670 * :STARTTLS successful, go ahead\r\n", "", ""},
+		{":irc.test 670 * :go\r\n:irc.test NOTICE * :injected\r\n", "", ":irc.test NOTICE * :injected\r"},
+		{":irc.test 691 * :STARTTLS failure\r\n", ":irc.test 691 * :STARTTLS failure", ""},
+		{":irc.test 451 * STARTTLS :You have not registered\r\n", ":irc.test 451 * STARTTLS :You have not registered", ""},
+		{"580 Can not initiate TLS negotiation\r\n", "580 Can not initiate TLS negotiation", ""},
 	}
 	for _, tt := range tests {
 		refused, extra := judgeGoAhead([]byte(tt.heard))

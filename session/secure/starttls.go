@@ -16,15 +16,16 @@ import (
 	"github.com/rawtalk/rawtalk/session/dial"
 )
 
-// StartTLSProtocols are the protocols --starttls speaks.
+// StartTLSProtocols are the protocols --starttls speaks, for its help,
+// its check and the shell completions.
 func StartTLSProtocols() []string {
-	return []string{"smtp", "imap", "pop3", "ftp", "xmpp", "postgres", "ldap"}
+	return []string{"smtp", "lmtp", "imap", "pop3", "sieve", "nntp", "ftp", "xmpp", "irc", "postgres", "mysql", "ldap"}
 }
 
 // tlsPorts are the usual ports where each STARTTLS protocol speaks TLS from
 // the first byte, for the hint when a server offers no STARTTLS.
 var tlsPorts = map[string]string{
-	"smtp": "465", "imap": "993", "pop3": "995", "ftp": "990", "xmpp": "5223", "ldap": "636",
+	"smtp": "465", "imap": "993", "pop3": "995", "nntp": "563", "ftp": "990", "xmpp": "5223", "irc": "6697", "ldap": "636",
 }
 
 // PreambleOptions tune the plain-text part of an automatic STARTTLS.
@@ -41,8 +42,10 @@ type PreambleOptions struct {
 // StartTLSPreamble speaks proto's plain-text preamble on conn, from the
 // server's greeting up to its go-ahead for TLS; the caller then runs the
 // handshake on the same conn. It returns the server's greeting, the bytes it
-// sent before rawtalk said anything, as they came (nil for protocols where
-// the client speaks first: xmpp, postgres, ldap), also with an error.
+// sent before rawtalk said anything, as they came (for irc, the notices it
+// sent before its answer; nil for protocols where the client speaks first,
+// xmpp, postgres and ldap, and for mysql, whose greeting is binary), also
+// with an error.
 //
 // It refuses, with an error, when the server has sent anything after its
 // go-ahead: those bytes would be lost, or could be an injected plain-text
@@ -81,11 +84,16 @@ func StartTLSPreamble(ctx context.Context, conn net.Conn, proto string, o Preamb
 // preambles are the protocol dialogues, each up to the server's go-ahead.
 var preambles = map[string]func(*dialogue, PreambleOptions) error{
 	"smtp":     smtpPreamble,
+	"lmtp":     lmtpPreamble,
 	"imap":     imapPreamble,
 	"pop3":     pop3Preamble,
+	"sieve":    sievePreamble,
+	"nntp":     nntpPreamble,
 	"ftp":      ftpPreamble,
 	"xmpp":     xmppPreamble,
+	"irc":      ircPreamble,
 	"postgres": postgresPreamble,
+	"mysql":    mysqlPreamble,
 	"ldap":     ldapPreamble,
 }
 
@@ -101,6 +109,7 @@ type dialogue struct {
 	trace     func(sent bool, line string)
 	greeting  []byte // the server's first reply, as it came
 	recording bool   // reads are appended to greeting
+	lastLine  string // the last line readLine read
 }
 
 // fail makes the error for a preamble that cannot go on.
@@ -140,6 +149,7 @@ func (d *dialogue) readLine(waiting string) (string, error) {
 		return "", d.lost(err, waiting)
 	}
 	line := strings.TrimRight(string(raw), "\r\n")
+	d.lastLine = line
 	if d.trace != nil {
 		d.trace(false, quote.String(line))
 	}
@@ -191,9 +201,9 @@ func (d *dialogue) protoHint() string {
 
 // notOffered is the error for a server that does not list STARTTLS.
 func (d *dialogue) notOffered(what, offered string) error {
-	hint := "the server may offer TLS from the first byte on another port"
+	hint := fmt.Sprintf("%s has no usual port for TLS from the first byte: the server needs TLS configured", d.proto)
 	if port := tlsPorts[d.proto]; port != "" {
-		hint += fmt.Sprintf(" (%s usually uses %s: --tls HOST %s)", d.proto, port, port)
+		hint = fmt.Sprintf("the server may offer TLS from the first byte on another port (%s usually uses %s: --tls HOST %s)", d.proto, port, port)
 	}
 	return d.fail(nil, hint, "%s does not offer %s (it offers: %s)", d.peer, what, quote.String(offered))
 }

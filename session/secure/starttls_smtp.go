@@ -9,6 +9,12 @@ import (
 
 // smtpPreamble: greeting 220, EHLO, STARTTLS, 220 (RFC 3207).
 func smtpPreamble(d *dialogue, _ PreambleOptions) error {
+	return helloPreamble(d, "EHLO")
+}
+
+// helloPreamble is SMTP's dialogue with hello as the hello command: EHLO,
+// or LMTP's LHLO.
+func helloPreamble(d *dialogue, hello string) error {
 	d.recording = true
 	code, lines, err := d.codedReply("the greeting")
 	d.recording = false
@@ -18,15 +24,15 @@ func smtpPreamble(d *dialogue, _ PreambleOptions) error {
 	if code != "220" {
 		return d.fail(nil, "", "%s refused the session: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
 	}
-	if err := d.send("EHLO " + heloName(d.conn)); err != nil {
+	if err := d.send(hello + " " + heloName(d.conn)); err != nil {
 		return err
 	}
-	code, lines, err = d.codedReply("the reply to EHLO")
+	code, lines, err = d.codedReply("the reply to " + hello)
 	if err != nil {
 		return err
 	}
 	if code != "250" {
-		return d.fail(nil, "", "%s rejected EHLO: %s", d.peer, quote.Quote(strings.Join(lines, "\n")))
+		return d.fail(nil, "", "%s rejected %s: %s", d.peer, hello, quote.Quote(strings.Join(lines, "\n")))
 	}
 	var extensions []string
 	offered := false

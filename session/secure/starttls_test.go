@@ -98,6 +98,15 @@ func TestStartTLSRefusals(t *testing.T) {
 		{"xmpp", tlstest.NotOffered, "does not offer STARTTLS (it offers: mechanisms)", strings.TrimSuffix(tlstest.Requests["xmpp"], "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"), "the server may offer TLS"},
 		{"postgres", tlstest.Refuse, "does not accept TLS: it answered N to SSLRequest", tlstest.Requests["postgres"], "the server needs ssl = on"},
 		{"ldap", tlstest.Refuse, `refused StartTLS: unavailable (52) "TLS not configured"`, tlstest.Requests["ldap"], ""},
+		{"lmtp", tlstest.Refuse, `refused STARTTLS: "454 4.7.0 TLS not available"`, tlstest.Requests["lmtp"], ""},
+		{"lmtp", tlstest.NotOffered, "does not offer STARTTLS (it offers: PIPELINING, ENHANCEDSTATUSCODES)", "LHLO [127.0.0.1]\r\n", "lmtp has no usual port for TLS from the first byte: the server needs TLS configured"},
+		{"sieve", tlstest.Refuse, `refused STARTTLS: "NO \"TLS is not configured\""`, tlstest.Requests["sieve"], ""},
+		{"sieve", tlstest.NotOffered, "does not offer STARTTLS (it offers: IMPLEMENTATION, SIEVE, SASL, VERSION)", "", "sieve has no usual port for TLS"},
+		{"nntp", tlstest.Refuse, `refused STARTTLS: "580 Can not initiate TLS negotiation"`, tlstest.Requests["nntp"], ""},
+		{"nntp", tlstest.NotOffered, "does not offer STARTTLS (it offers: VERSION, READER)", "CAPABILITIES\r\n", "the server may offer TLS from the first byte on another port (nntp usually uses 563: --tls HOST 563)"},
+		{"irc", tlstest.Refuse, `refused STARTTLS: ":irc.test 691 * :STARTTLS failure"`, tlstest.Requests["irc"], ""},
+		{"irc", tlstest.NotOffered, `does not know STARTTLS: ":irc.test 451 * STARTTLS :You have not registered"`, tlstest.Requests["irc"], "the server may offer TLS from the first byte on another port (irc usually uses 6697: --tls HOST 6697)"},
+		{"mysql", tlstest.Refuse, `does not offer TLS: its handshake (server version "` + tlstest.MySQLVersion + `") lacks the SSL capability`, "", "the server has no TLS certificate configured"},
 	}
 	for _, proto := range StartTLSProtocols() {
 		tests = append(tests, tc{proto, tlstest.Inject, "more bytes after its go-ahead, before TLS began", tlstest.Requests[proto], ""})
@@ -152,6 +161,20 @@ func TestStartTLSWrongServer(t *testing.T) {
 		{"postgres", httpAnswer, 0, `not postgres: 127.0.0.1 port PORT answered "H" to SSLRequest`, "is --starttls postgres"},
 		{"ldap", httpAnswer, 0, "not ldap: 127.0.0.1 port PORT answered StartTLS with something else", "is --starttls ldap"},
 		{"xmpp", httpAnswer, 0, `not xmpp: 127.0.0.1 port PORT answered "HTTP/1.1 400 Bad Request\r\n\r\n"`, "is --starttls xmpp"},
+		{"lmtp", ssh, 0, `not lmtp: 127.0.0.1 port PORT answered "SSH-2.0-OpenSSH_9.2"`, "is --starttls lmtp the right protocol"},
+		{"nntp", ssh, 0, `not nntp: 127.0.0.1 port PORT answered "SSH-2.0-OpenSSH_9.2"`, "is --starttls nntp the right protocol"},
+		{"sieve", ssh, 0, `not sieve: 127.0.0.1 port PORT greeted with "SSH-2.0-OpenSSH_9.2"`, "is --starttls sieve the right protocol"},
+		{"irc", ssh, 0, `not irc: 127.0.0.1 port PORT answered "SSH-2.0-OpenSSH_9.2"`, "is --starttls irc the right protocol"},
+		{"irc", func(c net.Conn) { io.WriteString(c, "220 mail.example ESMTP\r\n"); io.Copy(io.Discard, c) }, 0,
+			`not irc: 127.0.0.1 port PORT answered "220 mail.example ESMTP"`, "is --starttls irc"},
+		{"mysql", ssh, 0, `not mysql: 127.0.0.1 port PORT began with "SSH-", not a handshake packet`, "is --starttls mysql the right protocol"},
+		{"mysql", func(c net.Conn) {
+			io.WriteString(c, "\x1b\x00\x00\x00\xff\x10\x04Too many connections\x1b[2J")
+			io.Copy(io.Discard, c)
+		}, 0,
+			`127.0.0.1 port PORT refused the session: MySQL error 1040: "Too many connections\x1b[2J"`, ""},
+		{"sieve", func(c net.Conn) { io.WriteString(c, "BYE \"Too many connections\"\r\n") }, 0,
+			`127.0.0.1 port PORT refused the session: "BYE \"Too many connections\""`, ""},
 		{"smtp", func(c net.Conn) { io.Copy(io.Discard, c) }, 200 * time.Millisecond,
 			"127.0.0.1 port PORT sent nothing for 200ms while rawtalk waited for the greeting",
 			"if this port speaks TLS from the first byte, use --tls instead of --starttls"},
@@ -273,6 +296,10 @@ func TestStartTLSVariants(t *testing.T) {
 			"* OK [CAPABILITY IMAP4rev1 LITERAL+ STARTTLS AUTH=PLAIN] ready\r\n"},
 		{"pop3", []string{"+OK ready\r\n", "<CAPA", "-ERR unknown command\r\n", "<STLS", "+OK go\r\n"}, "+OK ready\r\n"},
 		{"ftp", []string{"120 ready in 1 minute\r\n220 ready now\r\n", "<AUTH TLS", "234 go\r\n"}, "120 ready in 1 minute\r\n220 ready now\r\n"},
+		{"nntp", []string{"201 ready, no posting\r\n", "<CAPABILITIES", "500 what?\r\n", "<STARTTLS", "382 go\r\n"}, "201 ready, no posting\r\n"},
+		// An old ircd's unsourced NOTICE AUTH, tags, and a PING to answer.
+		{"irc", []string{"NOTICE AUTH :*** hello\r\n", "<STARTTLS", "@time=x :irc.test NOTICE * :wait\r\nPING :c00kie\r\n", "<PONG :c00kie", ":irc.test 670 * :go\r\n"},
+			"NOTICE AUTH :*** hello\r\n@time=x :irc.test NOTICE * :wait\r\nPING :c00kie\r\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.proto, func(t *testing.T) {

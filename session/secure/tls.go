@@ -71,13 +71,9 @@ func NewTLSClient(o TLSOptions) (*TLSClient, error) {
 		c.pin = pin
 	}
 	if o.CAFile != "" {
-		data, err := os.ReadFile(o.CAFile)
+		pool, err := loadCAFile(o.CAFile)
 		if err != nil {
-			return nil, fileError("--ca", o.CAFile, err)
-		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(data) {
-			return nil, &dial.ArgError{Arg: o.CAFile, What: "--ca file", Reason: "no PEM certificate in it"}
+			return nil, err
 		}
 		c.roots = pool
 	}
@@ -188,7 +184,10 @@ func ParsePin(s string) ([]byte, error) {
 func PinString(sum []byte) string { return "sha256:" + base64.StdEncoding.EncodeToString(sum) }
 
 // pinMismatchError is a server certificate that is not the pinned one.
-type pinMismatchError struct{ got []byte }
+type pinMismatchError struct {
+	got   []byte
+	certs []*x509.Certificate // the chain the server sent, for --show-certs
+}
 
 func (e *pinMismatchError) Error() string { return "certificate does not match --pin" }
 
@@ -223,6 +222,12 @@ func (c *TLSClient) Name(host string) string {
 // returns the TLS connection to use instead of conn. It gives up after
 // Timeout or when ctx ends. Its errors are *TLSError, in the user's words.
 func (c *TLSClient) Handshake(ctx context.Context, conn net.Conn, host string) (*tls.Conn, error) {
+	return c.handshake(ctx, conn, host, false)
+}
+
+// handshake is Handshake; atPrompt says the escape prompt's starttls asked,
+// where the hints name the prompt's words rather than flags.
+func (c *TLSClient) handshake(ctx context.Context, conn net.Conn, host string, atPrompt bool) (*tls.Conn, error) {
 	name := c.Name(host)
 	var asked atomic.Bool // the server asked for a client certificate
 	cfg := &tls.Config{
@@ -242,7 +247,7 @@ func (c *TLSClient) Handshake(ctx context.Context, conn net.Conn, host string) (
 		cfg.VerifyConnection = func(cs tls.ConnectionState) error {
 			sum := sha256.Sum256(cs.PeerCertificates[0].Raw)
 			if string(sum[:]) != string(c.pin) {
-				return &pinMismatchError{got: sum[:]}
+				return &pinMismatchError{got: sum[:], certs: cs.PeerCertificates}
 			}
 			return nil
 		}
@@ -251,7 +256,7 @@ func (c *TLSClient) Handshake(ctx context.Context, conn net.Conn, host string) (
 	defer cancel()
 	tc := tls.Client(conn, cfg)
 	if err := tc.HandshakeContext(ctx); err != nil {
-		h := handshakeFailure{err: err, name: name, peer: dial.AddrWords(conn.RemoteAddr()), client: c, asked: asked.Load()}
+		h := handshakeFailure{err: err, name: name, peer: dial.AddrWords(conn.RemoteAddr()), client: c, asked: asked.Load(), atPrompt: atPrompt}
 		if errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil {
 			h.timeout = c.Timeout()
 		}
@@ -284,3 +289,17 @@ type TLSError struct {
 
 func (e *TLSError) Error() string { return e.Op + ": " + e.Reason }
 func (e *TLSError) Unwrap() error { return e.Err }
+
+// loadCAFile reads --ca's PEM bundle, for a client's roots or a listener's
+// client CAs.
+func loadCAFile(name string) (*x509.CertPool, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fileError("--ca", name, err)
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(data) {
+		return nil, &dial.ArgError{Arg: name, What: "--ca file", Reason: "no PEM certificate in it"}
+	}
+	return pool, nil
+}

@@ -147,6 +147,14 @@ func TestTLSBadCertificates(t *testing.T) {
 		{"self-signed", pki.SelfSigned, TLSOptions{CAFile: ca},
 			"tls: certificate for 127.0.0.1 is self-signed (subject CN=localhost,O=rawtalk tests)",
 			"--pin " + PinString(sum(pki.SelfSigned)) + " accepts exactly this certificate; --insecure"},
+		// Go finds the name wrong before the chain; following a --servername
+		// hint would only lead to the self-signed error, so that comes first.
+		{"self-signed for another name", pki.SelfSigned, TLSOptions{CAFile: ca, ServerName: "other.example"},
+			"tls: certificate for other.example is self-signed (subject CN=localhost,O=rawtalk tests); it is also valid only for localhost, 127.0.0.1, ::1, not other.example",
+			"--pin " + PinString(sum(pki.SelfSigned)) + " accepts exactly this certificate; --insecure"},
+		{"unknown authority for another name", pki.WrongName, TLSOptions{ServerName: "localhost"},
+			"tls: certificate for localhost is signed by an unknown authority (issuer CN=rawtalk test CA,O=rawtalk tests); it is also valid only for wrong.example, not localhost",
+			"--ca FILE trusts a private CA"},
 		{"pin mismatch", pki.Good, TLSOptions{Pin: hex.EncodeToString(wrongPin)},
 			"tls: certificate for 127.0.0.1 does not match --pin: its sha256 is " + PinString(sum(pki.Good)),
 			"if the server changed its certificate"},
@@ -229,6 +237,18 @@ func TestTLSNotTLS(t *testing.T) {
 			io.WriteString(c, "* OK IMAP4rev1 ready\r\n")
 			io.Copy(io.Discard, c)
 		}, 0, `does not speak TLS: it answered "* OK "`, "it greeted in plain text, like imap; try --starttls imap"},
+		{"a mysql handshake", func(c net.Conn) {
+			io.WriteString(c, tlstest.MySQLHandshake(true))
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "`, "it greeted in plain text, like mysql; try --starttls mysql"},
+		{"a sieve greeting", func(c net.Conn) {
+			io.WriteString(c, `"IMPLEMENTATION" "Dovecot Pigeonhole"`+"\r\n")
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "\"IMPL"`, "it greeted in plain text, like sieve; try --starttls sieve"},
+		{"an nntp greeting", func(c net.Conn) {
+			io.WriteString(c, "200 news.example ready\r\n")
+			io.Copy(io.Discard, c)
+		}, 0, `does not speak TLS: it answered "200 n"`, "it greeted in plain text, like nntp; try --starttls nntp"},
 		{"closes mid-handshake", func(c net.Conn) {
 			bufio.NewReader(c).ReadByte() // the ClientHello has begun
 		}, 0, "closed the connection during the handshake for 127.0.0.1", "is this port TLS? try without --tls"},

@@ -1,9 +1,10 @@
 package transcript
 
 import (
-	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
+	"github.com/rawtalk/rawtalk/internal/safefile"
 	"github.com/rawtalk/rawtalk/session/dial"
 	"github.com/rawtalk/rawtalk/session/pump"
 	"io"
@@ -41,12 +42,13 @@ type Transcript struct {
 	Now func() time.Time
 
 	mu       sync.Mutex
-	w        *bufio.Writer // the log; nil when not logging
-	closer   io.Closer     // closes what w writes to
-	name     string        // the log's name, for status
-	sent     int64         // bytes sent since logging started
-	received int64         // bytes received since logging started
-	failed   error         // the write to the log that failed, ending it
+	log      *Log      // the log; nil when not logging
+	own      bool      // Stop closes log: Start made it
+	batch    []byte    // records of one read or write, put in one write
+	stamp    time.Time // the time of the batch's first record
+	sent     int64     // bytes sent since logging started
+	received int64     // bytes received since logging started
+	failed   error     // the log's failure, kept after Stop
 }
 
 // New wraps conn; nothing is logged until Start.
@@ -64,20 +66,42 @@ const TimeFormat = "2006-01-02T15:04:05.000Z07:00"
 
 // OpenLog opens a transcript file: appended to if it exists, created with
 // mode 0600 if not (a transcript holds whatever was typed, passwords too).
+// A symbolic link at path is refused with a *safefile.SymlinkError, so a
+// link planted there cannot send the transcript elsewhere.
 func OpenLog(path string) (*os.File, error) {
-	return os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	return safefile.OpenAppend(path, 0o600)
 }
 
-// Start logs to w from now on, under name, beginning with a header line.
-// A log already running is ended first. If w is an io.Closer, Stop and
-// Close close it.
+// Start logs to w from now on, under name, beginning with a header line;
+// Stop and Close close w if it is an io.Closer. A log already running is
+// ended first. If the header cannot be written, logging stops at once and
+// the error (a *LogError) is returned: the escape prompt's log command
+// says so and the session goes on.
 func (t *Transcript) Start(w io.Writer, name string) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	t.stopLocked()
-	t.w = bufio.NewWriter(w)
-	t.closer, _ = w.(io.Closer)
-	t.name = name
+	t.startLocked(NewLog(w, name), true)
+	if err := t.log.Err(); err != nil {
+		t.stopLocked()
+		return err
+	}
+	return nil
+}
+
+// StartLog logs to l from now on, beginning with a header line; Stop ends
+// this session's part with its end line but leaves l open for the next
+// (-l -k). A log already running is ended first. A log that cannot be
+// written reports through l.OnFail and l.Err, and the session goes on.
+func (t *Transcript) StartLog(l *Log) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopLocked()
+	t.startLocked(l, false)
+}
+
+func (t *Transcript) startLocked(l *Log, own bool) {
+	t.log, t.own = l, own
 	t.sent, t.received, t.failed = 0, 0, nil
 	peer := dial.AddrWords(t.conn.RemoteAddr())
 	if host, _, _ := net.SplitHostPort(t.conn.RemoteAddr().String()); t.Peer != "" && t.Peer != host {
@@ -85,16 +109,34 @@ func (t *Transcript) Start(w io.Writer, name string) error {
 	}
 	t.eventLocked(fmt.Sprintf("rawtalk transcript: %s from %s", peer, dial.AddrWords(t.conn.LocalAddr())))
 	t.flushLocked()
-	if t.failed != nil {
-		err := t.failed
-		t.stopLocked()
-		return err
-	}
-	return nil
 }
 
-// Stop ends the log with a closing line and closes it. It returns the
-// first error writing the log met, if any.
+// Detach ends this connection's part of the log with its end line and
+// hands the log over without closing it, for the next connection's
+// transcript to Attach (the escape prompt's reconnect): one file, a header
+// and an end line per connection. It returns nil when not logging.
+func (t *Transcript) Detach() (l *Log, own bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	l, own = t.log, t.own
+	t.own = false // stopLocked must not close it
+	t.stopLocked()
+	return l, own
+}
+
+// Attach goes on with a log another transcript detached: a header line
+// for this connection, then its records. own says whether Stop closes it.
+func (t *Transcript) Attach(l *Log, own bool) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.stopLocked()
+	if l != nil {
+		t.startLocked(l, own)
+	}
+}
+
+// Stop ends the log with a closing line, and closes it if Start opened
+// it. It returns the log's failure, if writing it failed.
 func (t *Transcript) Stop() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -102,18 +144,19 @@ func (t *Transcript) Stop() error {
 }
 
 func (t *Transcript) stopLocked() error {
-	if t.w == nil {
-		return nil
+	if t.log == nil {
+		return t.failed
 	}
 	t.eventLocked(fmt.Sprintf("end: %d bytes sent, %d bytes received", t.sent, t.received))
 	t.flushLocked()
-	err := t.failed
-	if t.closer != nil {
-		if cerr := t.closer.Close(); err == nil {
-			err = cerr
-		}
+	var err error
+	if t.own {
+		err = t.log.Close()
+	} else {
+		err = t.log.Err()
 	}
-	t.w, t.closer, t.name = nil, nil, ""
+	t.failed = err
+	t.log, t.own = nil, false
 	return err
 }
 
@@ -121,13 +164,20 @@ func (t *Transcript) stopLocked() error {
 func (t *Transcript) Logging() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return t.name
+	if t.log == nil {
+		return ""
+	}
+	return t.log.Name()
 }
 
-// Err is why logging stopped on its own: a failed write to the log.
+// Err is why the log is incomplete: a failed write to it (a *LogError),
+// also after Stop.
 func (t *Transcript) Err() error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.log != nil {
+		return t.log.Err()
+	}
 	return t.failed
 }
 
@@ -135,7 +185,7 @@ func (t *Transcript) Read(p []byte) (int, error) {
 	n, err := t.conn.Read(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.w == nil {
+	if t.log == nil {
 		return n, err
 	}
 	t.received += int64(n)
@@ -154,7 +204,7 @@ func (t *Transcript) Write(p []byte) (int, error) {
 	n, err := t.conn.Write(p)
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	if t.w == nil {
+	if t.log == nil {
 		return n, err
 	}
 	t.sent += int64(n)
@@ -172,7 +222,7 @@ func (t *Transcript) closeWrite() error {
 	err := t.conn.(interface{ CloseWrite() error }).CloseWrite()
 	if err == nil {
 		t.mu.Lock()
-		if t.w != nil {
+		if t.log != nil {
 			t.eventLocked("> EOF (half-close: nothing more will be sent)")
 			t.flushLocked()
 		}
@@ -194,45 +244,48 @@ func (t *Transcript) SetDeadline(d time.Time) error      { return t.conn.SetDead
 func (t *Transcript) SetReadDeadline(d time.Time) error  { return t.conn.SetReadDeadline(d) }
 func (t *Transcript) SetWriteDeadline(d time.Time) error { return t.conn.SetWriteDeadline(d) }
 
-// recordLocked writes one data record per line of p.
+// recordLocked adds one data record per line of p to the batch.
 func (t *Transcript) recordLocked(dir byte, p []byte) {
 	if len(p) == 0 {
 		return
 	}
-	stamp := t.now().Format(TimeFormat)
-	line := make([]byte, 0, len(stamp)+3+len(p)+16)
+	stamp := t.stampLocked()
 	for len(p) > 0 {
 		end := len(p)
-		for i, b := range p {
-			if b == '\n' {
-				end = i + 1
-				break
-			}
+		if i := bytes.IndexByte(p, '\n'); i >= 0 {
+			end = i + 1
 		}
-		line = append(line[:0], stamp...)
-		line = append(line, ' ', dir, ' ')
-		line = AppendEscaped(line, p[:end])
-		line = append(line, '\n')
-		t.writeLocked(line)
+		t.batch = append(t.batch, stamp...)
+		t.batch = append(t.batch, ' ', dir, ' ')
+		t.batch = AppendEscaped(t.batch, p[:end])
+		t.batch = append(t.batch, '\n')
 		p = p[end:]
 	}
 }
 
-// eventLocked writes a "# TIME what" line.
+// eventLocked adds a "# TIME what" line to the batch.
 func (t *Transcript) eventLocked(what string) {
-	t.writeLocked([]byte("# " + t.now().Format(TimeFormat) + " " + what + "\n"))
+	t.batch = append(t.batch, "# "...)
+	t.batch = append(t.batch, t.stampLocked()...)
+	t.batch = append(t.batch, ' ')
+	t.batch = append(t.batch, what...)
+	t.batch = append(t.batch, '\n')
 }
 
-func (t *Transcript) writeLocked(b []byte) {
-	if t.failed == nil {
-		_, t.failed = t.w.Write(b)
+// stampLocked reads the clock for a record, and remembers the batch's
+// first reading for a note on a failed write.
+func (t *Transcript) stampLocked() string {
+	now := t.now()
+	if len(t.batch) == 0 {
+		t.stamp = now
 	}
+	return now.Format(TimeFormat)
 }
 
+// flushLocked writes the batch to the log.
 func (t *Transcript) flushLocked() {
-	if t.failed == nil {
-		t.failed = t.w.Flush()
-	}
+	t.log.put(t.batch, t.stamp)
+	t.batch = t.batch[:0]
 }
 
 func (t *Transcript) now() time.Time {

@@ -1,0 +1,50 @@
+package term
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rawtalk/rawtalk/internal/vt"
+)
+
+// TestHugePasteDrawnInPlace: a 1 MiB paste, arriving in pieces, is shown
+// as its placeholder on the prompt's row, the server's lines above it
+// where they were and nothing pushed into the scrollback; Enter sends it.
+func TestHugePasteDrawnInPlace(t *testing.T) {
+	p := startPTY(t, Options{})
+	for i := 1; i <= 5; i++ {
+		p.send(fmt.Sprintf("server line %d\r\n", i))
+	}
+	p.ready()
+	p.mu.Lock()
+	before := p.screen.Lines()
+	p.mu.Unlock()
+
+	const size = 1 << 20
+	paste := strings.Repeat("abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ!\n"[:63]+"+", size/64)
+	// The terminal hands the paste over in pieces; the first, 2500 bytes,
+	// is drawn before the rest arrives.
+	const first = 2500
+	p.keys(paste[:first])
+	p.waitFor("the first piece", func(s *vt.Screen, _ []byte) bool { return s.CursorLine() != ">" })
+	go func() {
+		for i := first; i < len(paste); i += 16 << 10 {
+			p.master.Write([]byte(paste[i:min(i+16<<10, len(paste))]))
+		}
+	}()
+	mark := fmt.Sprintf("> [%d pasted bytes]", size)
+	p.waitFor("the placeholder", func(s *vt.Screen, _ []byte) bool { return s.CursorLine() == mark })
+	p.mu.Lock()
+	after, scrolled, y := p.screen.Lines(), p.screen.Scrolled, p.screen.Y
+	p.mu.Unlock()
+	if scrolled != 0 || y != len(before)-1 {
+		t.Errorf("the placeholder is on row %d after %d rows scrolled away; want row %d, none scrolled", y, scrolled, len(before)-1)
+	}
+	want := append(before[:len(before)-1:len(before)-1], mark)
+	if strings.Join(after, "\n") != strings.Join(want, "\n") {
+		t.Errorf("screen:\n%s\nwant:\n%s", strings.Join(after, "\n"), strings.Join(want, "\n"))
+	}
+	p.keys("\r")
+	p.expect(paste + "\r\n")
+}
