@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // --explain through a real pseudo-terminal against servers on 127.0.0.1:

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // The escape prompt's reconnect, through a real pseudo-terminal against

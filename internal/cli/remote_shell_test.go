@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // A remote shell over telnet draws on rawtalk's screen as it draws on

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // The escape prompt's certs command, through a real pseudo-terminal

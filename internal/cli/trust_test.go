@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // rawtalk's own words under hostile input: the STARTTLS greeting on a
