@@ -16,9 +16,13 @@ func HistoryPath(getenv func(string) string) string {
 	if dir == "" || !filepath.IsAbs(dir) {
 		home := getenv("HOME")
 		if home == "" {
-			return ""
+			// Windows has no HOME: the user's local app data folder.
+			if dir = platformStateDir(getenv); dir == "" {
+				return ""
+			}
+		} else {
+			dir = filepath.Join(home, ".local", "state")
 		}
-		dir = filepath.Join(home, ".local", "state")
 	}
 	return filepath.Join(dir, "rawtalk", "history")
 }

@@ -39,7 +39,7 @@ type listenError struct {
 
 func (e *listenError) Error() string {
 	msg := fmt.Sprintf("cannot listen on %s: %s", e.addr, dial.Strerror(e.err))
-	if errors.Is(e.err, syscall.EADDRINUSE) {
+	if dial.IsErrno(e.err, syscall.EADDRINUSE) {
 		msg += "; choose another --demo-port, or leave it out for a free one"
 	}
 	return msg
@@ -247,11 +247,11 @@ func listenHint(e *dial.ListenError) string {
 
 func sourceHint(e *dial.SourceError) string {
 	switch {
-	case errors.Is(e.Err, syscall.EADDRNOTAVAIL):
+	case dial.IsErrno(e.Err, syscall.EADDRNOTAVAIL):
 		return "-s must be an address of this machine (see: ip address)"
-	case errors.Is(e.Err, syscall.EADDRINUSE):
+	case dial.IsErrno(e.Err, syscall.EADDRINUSE):
 		return "another socket already uses that local port; leave out -p to let the kernel pick one"
-	case errors.Is(e.Err, syscall.EACCES):
+	case dial.IsErrno(e.Err, syscall.EACCES):
 		return "ports below 1024 need root (or CAP_NET_BIND_SERVICE)"
 	}
 	return ""

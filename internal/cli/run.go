@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/internal/version"
+	"github.com/rawtalk/rawtalk/term"
 )
 
 // app is one run of rawtalk: the parsed options and what the run talks
@@ -43,7 +44,21 @@ func (a *app) interactive() bool {
 // Run is rawtalk: it parses args, runs the mode they ask for and returns
 // the exit status. main exits with it.
 func Run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	// Windows consoles interpret escape sequences only when asked to; the
+	// modes are put back on the way out. Elsewhere this does nothing.
+	defer term.EnableVirtualTerminal(osFiles(stdout, stderr)...)()
 	return run(args, stdin, stdout, stderr)
+}
+
+// osFiles keeps the writers that are the process's own files.
+func osFiles(ws ...io.Writer) []*os.File {
+	var fs []*os.File
+	for _, w := range ws {
+		if f, ok := w.(*os.File); ok {
+			fs = append(fs, f)
+		}
+	}
+	return fs
 }
 
 // run is rawtalk without os.Exit: it returns the exit status, and is where

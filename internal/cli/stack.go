@@ -153,7 +153,7 @@ func (a *app) sayCounts(counts pump.Counts) {
 // telnetConfig is telnet mode's settings; negotiation is shown through
 // note with -v or --show-negotiation.
 func (a *app) telnetConfig(note func(string)) telnet.Config {
-	cfg := telnet.Config{TermType: os.Getenv("TERM")}
+	cfg := telnet.Config{TermType: telnet.TermType(os.Getenv)}
 	if a.opt.verbose || a.opt.negotiation {
 		cfg.Log = note
 	}
@@ -228,17 +228,12 @@ func idleTimeout(o *options) time.Duration {
 }
 
 // terminal describes the user's terminal to the session. Keys are read
-// through a second open of the same terminal device, which Go can poll, so
-// the session can stop reading at its end instead of leaving a read blocked
-// until the next keypress; the shell's own file stays as it was.
+// through a reader the session can cancel at its end (term.KeyReader: a
+// second, pollable open of the terminal device on Unix, found without
+// /proc too; a console reader with a cancel event on Windows), instead of
+// leaving a read blocked until the next keypress.
 func terminal(stdin *os.File, stdout io.Writer) term.Terminal {
-	t := term.Terminal{In: stdin, Out: stdout, Fd: int(stdin.Fd())}
-	if name, err := os.Readlink(fmt.Sprintf("/proc/self/fd/%d", stdin.Fd())); err == nil {
-		if f, err := os.OpenFile(name, os.O_RDONLY, 0); err == nil {
-			t.In = f
-		}
-	}
-	return t
+	return term.Terminal{In: term.KeyReader(stdin), Out: stdout, Fd: int(stdin.Fd())}
 }
 
 // telnetControl is a telnet connection as the session's escape prompt
