@@ -418,3 +418,7 @@ func (s *Screen) Contains(text string) bool {
 // Column is the display column where the cursor sits after the text
 // before it on its row: the width of that text.
 func Column(text string) int { return runewidth.StringWidth(text) }
+
+// Alternate reports whether the alternate screen shows (a full-screen
+// program such as less or vi is up).
+func (s *Screen) Alternate() bool { return s.main != nil }
