@@ -31,6 +31,7 @@ type Sanitizer struct {
 	pending [utf8.UTFMax]byte // the start of a UTF-8 character cut by a read
 	npend   int               // bytes used in pending
 	csi     []byte            // parameter and intermediate bytes of a CSI sequence being read
+	long    bool              // RemoteScreen: the CSI being read outgrew maxCSI, and is dropped
 	modesOn uint16            // RemoteScreen: private modes away from their default (remoteModes' bits)
 }
 
@@ -46,11 +47,16 @@ const (
 	// scrolling and its region (CSI S T r), cursor save and restore, the
 	// keypad and character-set switches, and the private modes in
 	// remoteModes (the alternate screen, bracketed paste, the cursor's
-	// visibility, application cursor keys, autowrap). It still shows as
-	// text what can harm or read the terminal: OSC strings (titles, the
-	// clipboard through OSC 52), DCS, APC, PM and SOS strings, device
-	// status and attribute queries (their answers would be typed into the
-	// session), window operations, mouse reporting, resets, C1 controls.
+	// visibility, application cursor keys, autowrap). It drops, whole and
+	// unseen, every other escape sequence, and with it what can harm or
+	// read the terminal: OSC strings (titles, the clipboard through OSC
+	// 52), DCS, APC, PM and SOS strings, device status and attribute
+	// queries (their answers would be typed into the session), window
+	// operations, mouse reporting, resets. Unseen, because a terminal draws
+	// nothing for them either: shown as text where the remote program
+	// draws, they would break its screen (less's title save at every start
+	// and exit, vi's terminal probes, a prompt that sets the window title).
+	// Control bytes, C1 controls and invalid UTF-8 are still shown as text.
 	RemoteScreen
 )
 
@@ -61,10 +67,13 @@ var remoteModes = []int{1049, 47, 1047, 1048, 2004, 25, 1, 7, 12}
 type sanState uint8
 
 const (
-	sanText    sanState = iota // ordinary text
-	sanEsc                     // just saw ESC
-	sanCSI                     // inside ESC [ ...
-	sanCharset                 // RemoteScreen: inside ESC ( or ESC ), csi holds the second byte
+	sanText      sanState = iota // ordinary text
+	sanEsc                       // just saw ESC
+	sanCSI                       // inside ESC [ ...
+	sanCharset                   // RemoteScreen: inside ESC ( or ESC ), csi holds the second byte
+	sanEscInter                  // RemoteScreen: inside ESC, intermediates (ESC # 8, ESC % G), dropped
+	sanString                    // RemoteScreen: inside an OSC, DCS, SOS, PM or APC string, dropped
+	sanStringEsc                 // RemoteScreen: ESC inside such a string
 )
 
 // maxCSI bounds a CSI sequence's parameters; longer ones are shown as text
@@ -97,6 +106,9 @@ func (s *Sanitizer) Append(dst, src []byte) []byte {
 		}
 	}
 	remote := s.Policy == RemoteScreen
+	if !remote && s.state >= sanEscInter {
+		s.state = sanText // what RemoteScreen was dropping ends with it
+	}
 	for i := 0; i < len(src); {
 		b := src[i]
 		if s.state == sanText {
@@ -132,14 +144,63 @@ func (s *Sanitizer) Append(dst, src []byte) []byte {
 				dst = append(dst, 0x1b, b)
 				i++
 				continue
+			case remote && bytes.IndexByte([]byte("]PX^_"), b) >= 0:
+				s.state = sanString
+				i++
+				continue
+			case remote && b >= 0x20 && b <= 0x2f:
+				s.state = sanEscInter
+				i++
+				continue
+			case remote && b >= 0x30 && b <= 0x7e:
+				i++ // a full reset (ESC c) and the rest: dropped
+				continue
+			case remote:
+				continue // ESC then a control: the ESC is dropped
 			}
 			dst = append(dst, '^', '[')
 			continue // b is shown as ordinary text
+		case sanEscInter:
+			if b >= 0x20 && b <= 0x2f {
+				i++
+				continue
+			}
+			s.state = sanText
+			if b >= 0x30 && b <= 0x7e {
+				i++
+			}
+			continue
+		case sanString:
+			switch b {
+			case 0x1b:
+				s.state = sanStringEsc
+			case 0x07, 0x18, 0x1a: // BEL ends it, CAN and SUB cancel it
+				s.state = sanText
+			}
+			i++
+			continue
+		case sanStringEsc:
+			s.state = sanText
+			if b == '\\' {
+				i++ // the string terminator
+				continue
+			}
+			s.state = sanEsc // another escape ends the string and begins
+			continue
 		case sanCharset:
 			s.state = sanText
 			if bytes.IndexByte([]byte("B0AUK"), b) >= 0 {
 				dst = append(dst, 0x1b, s.csi[0], b)
 				i++
+				continue
+			}
+			if remote {
+				if b >= 0x20 && b <= 0x2f {
+					s.state = sanEscInter
+				}
+				if b >= 0x20 && b <= 0x7e {
+					i++ // an unknown character set: dropped
+				}
 				continue
 			}
 			dst = append(dst, '^', '[', s.csi[0])
@@ -150,18 +211,35 @@ func (s *Sanitizer) Append(dst, src []byte) []byte {
 				i++
 				continue
 			}
+			if remote && b >= 0x20 && b <= 0x3f {
+				s.long = true
+				i++
+				continue
+			}
 			s.state = sanText
+			if remote && s.long {
+				s.long = false
+				if b >= 0x40 && b <= 0x7e {
+					i++
+				}
+				continue
+			}
 			if b == 'm' && isSGRParams(s.csi) {
 				dst = appendSGR(dst, s.csi)
 				i++
 				continue
 			}
-			if remote && b >= 0x40 && b <= 0x7e && s.remoteCSI(s.csi, b) {
-				dst = append(dst, 0x1b, '[')
-				dst = append(dst, s.csi...)
-				dst = append(dst, b)
+			if remote && b >= 0x40 && b <= 0x7e {
+				if s.remoteCSI(s.csi, b) {
+					dst = append(dst, 0x1b, '[')
+					dst = append(dst, s.csi...)
+					dst = append(dst, b)
+				}
 				i++
 				continue
+			}
+			if remote {
+				continue // cut short by a control: dropped, the control read on
 			}
 			dst = append(dst, '^', '[', '[')
 			dst = append(dst, s.csi...)
@@ -378,6 +456,10 @@ func (s *Sanitizer) Flush(dst []byte) []byte {
 		dst = appendHexByte(dst, b)
 	}
 	s.npend = 0
+	if s.Policy == RemoteScreen {
+		s.state, s.long = sanText, false // a sequence cut short draws nothing
+		return dst
+	}
 	switch s.state {
 	case sanEsc:
 		dst = append(dst, '^', '[')

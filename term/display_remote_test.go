@@ -10,7 +10,8 @@ import (
 )
 
 // What a remote shell, less and vi draw with passes under RemoteScreen;
-// what can harm or read the terminal is still shown as text.
+// what can harm or read the terminal is dropped unseen, as a terminal
+// draws nothing for it either.
 var remoteTests = []struct {
 	name, in, want string
 }{
@@ -27,23 +28,43 @@ var remoteTests = []struct {
 	{"insert mode", "\x1b[4hx\x1b[4l", "\x1b[4hx\x1b[4l"},
 	{"bell", "\a", "\a"},
 	{"colour, blink still dropped", "\x1b[1;5;31mx", "\x1b[1;31mx"},
-	{"window title", "\x1b]0;pwned\x07", "^[]0;pwned\a"},
-	{"osc 52 clipboard", "\x1b]52;c;ZXZpbA==\x1b\\", "^[]52;c;ZXZpbA==^[\\"},
-	{"dcs", "\x1bP$qm\x1b\\", "^[P$qm^[\\"},
-	{"apc pm sos", "\x1b_a\x1b^b\x1bXc", "^[_a^[^b^[Xc"},
-	{"device status query", "\x1b[6n\x1b[5n", "^[[6n^[[5n"},
-	{"device attributes queries", "\x1b[c\x1b[0c\x1b[>c\x1b[=c", "^[[c^[[0c^[[>c^[[=c"},
-	{"window report", "\x1b[21t\x1b[14t", "^[[21t^[[14t"},
-	{"mouse reporting", "\x1b[?1000h\x1b[?25;1006h", "^[[?1000h^[[?25;1006h"},
-	{"modes spelled oddly", "\x1b[?01h\x1b[?+1h", "^[[?01h^[[?+1h"},
-	{"mode report query", "\x1b[?2004$p", "^[[?2004$p"},
-	{"full reset", "\x1bc", "^[c"},
-	{"unknown charset", "\x1b(Z", "^[(Z"},
+	{"window title", "a\x1b]0;pwned\x07b", "ab"},
+	{"osc 52 clipboard", "a\x1b]52;c;ZXZpbA==\x1b\\b", "ab"},
+	{"dcs", "\x1bP$qm\x1b\\", ""},
+	{"apc pm sos", "\x1b_a\x1b^b\x1bXc", ""},
+	{"string ended by another escape", "\x1b]0;t\x1b[Hx", "\x1b[Hx"},
+	{"string cancelled", "\x1b]0;t\x18x\x1bPq\x1ay", "xy"},
+	{"device status query", "\x1b[6n\x1b[5n", ""},
+	{"device attributes queries", "\x1b[c\x1b[0c\x1b[>c\x1b[=c", ""},
+	{"window report", "\x1b[21t\x1b[14t", ""},
+	{"title stack (less at start and exit)", "\x1b[?1049h\x1b[22;0;0tx\x1b[?1049l\x1b[23;0;0t$ ", "\x1b[?1049hx\x1b[?1049l$ "},
+	{"vi's probes", "\x1b[?1006;1000h\x1b[?1002h\x1b[>4;2m\x1bPzz\x1b\\\x1b[0%m\x1b[>c\x1b]10;?\x07\x1b]11;?\x07~", "~"},
+	{"mouse reporting", "\x1b[?1000h\x1b[?25;1006h", ""},
+	{"modes spelled oddly", "\x1b[?01h\x1b[?+1h", ""},
+	{"mode report query", "\x1b[?2004$p", ""},
+	{"full reset and other escapes", "\x1bc\x1b#8\x1b%Gx", "x"},
+	{"unknown charset", "\x1b(Z\x1b(%5x", "x"},
+	{"over-long CSI", "\x1b[" + strings.Repeat("1;", 40) + "Hx", "x"},
+	{"CSI cut by a control", "\x1b[1\rx\x1b[?\x1b[Dy", "\rx\x1b[Dy"},
+	{"ESC then a control", "\x1b\rx", "\rx"},
 	{"c1 csi", "\u009b6n", "\\u009b6n"},
 	{"raw c1 byte", "\x9b6n", "\\x9b6n"},
 	{"other controls", "\x00\x0e\x0f\x7f", "^@^N^O^?"},
 	{"bidi override", "a\u202eb", "a\\u202eb"},
-	{"charset at end", "x\x1b(", "x^[("},
+	{"charset at end", "x\x1b(", "x"},
+	{"string at end", "x\x1b]0;t", "x"},
+}
+
+// Text after a string that RemoteScreen was dropping shows again once the
+// policy is TextOnly: the server stopped owning the screen.
+func TestSanitizerStringEndsWithRemoteScreen(t *testing.T) {
+	s := Sanitizer{Policy: RemoteScreen}
+	out := s.Append(nil, []byte("a\x1b]0;unfinished"))
+	s.Policy = TextOnly
+	out = s.Append(out, []byte("b\x1b[6n"))
+	if got, want := string(s.Flush(out)), "ab^[[6n"; got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
 }
 
 func sanitizeRemote(chunks ...[]byte) string {

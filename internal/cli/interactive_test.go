@@ -97,6 +97,7 @@ type tty struct {
 	mu      sync.Mutex
 	screen  *vt.Screen
 	written int           // bytes rawtalk wrote to the terminal
+	raw     *bytes.Buffer // when set, what rawtalk writes from then on, byte for byte
 	update  chan struct{} // poked after each read
 	drained chan struct{} // closed when the terminal has no more output
 	exited  chan struct{}
@@ -140,6 +141,9 @@ func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
 			c.mu.Lock()
 			c.screen.Write(buf[:n])
 			c.written += n
+			if c.raw != nil {
+				c.raw.Write(buf[:n])
+			}
 			c.mu.Unlock()
 			select {
 			case c.update <- struct{}{}:

@@ -7,6 +7,7 @@ package cli
 // bytes make when written straight to a terminal, which is what telnet does.
 
 import (
+	"bytes"
 	"slices"
 	"strings"
 	"testing"
@@ -90,10 +91,21 @@ func TestInteractiveTelnetRemoteShellDrawsAsTelnet(t *testing.T) {
 		}
 	}
 
-	// What could harm or read the terminal is still shown, not obeyed.
-	conn.Write([]byte("\x1b]52;c;ZXZpbA==\a\x1b[6n\x1b[c\r\n"))
-	c.waitText("^[]52;c;ZXZpbA==")
-	c.waitText("^[[6n^[[c")
+	// What could harm or read the terminal is dropped unseen, as telnet's
+	// terminal shows nothing for it either, and never reaches the terminal.
+	c.mu.Lock()
+	c.raw = new(bytes.Buffer)
+	c.mu.Unlock()
+	server("a clipboard write, a title, queries", "\x1b]52;c;ZXZpbA==\a\x1b]0;pwned\x1b\\\x1b[6n\x1b[c\x1b[21tok\r\n")
+	c.waitText("ok")
+	c.mu.Lock()
+	got := c.raw.String()
+	c.mu.Unlock()
+	for _, never := range []string{"\x1b]", "\x1b[6n", "\x1b[c", "\x1b[21t", "ZXZpbA", "pwned"} {
+		if strings.Contains(got, never) {
+			t.Errorf("the terminal got %q: %q", never, got)
+		}
+	}
 	conn.Close()
 	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit status %d", code)
