@@ -56,7 +56,7 @@ func (b *bench) roundtrip(ctx context.Context) (caseResult, error) {
 		name string
 		argv []string
 	}{
-		{"rawtalk", []string{b.rawtalk, host, port}},
+		{"rawtalk", []string{b.rawtalk, "-N", host, port}},
 		{"nc", []string{"nc", "-N", host, port}},
 		{"ncat", []string{"ncat", host, port}},
 		{"socat", []string{"socat", "-", "TCP:" + addr}},
@@ -128,7 +128,7 @@ func (b *bench) roundtripTool(ctx context.Context, argv []string) (sample, error
 	}
 	s, err := b.measureLines(inW, outR)
 	// Done: end stdin and give the tool a moment to leave by itself (nc -N
-	// and rawtalk half-close, the echo server closes, they exit).
+	// and rawtalk -N half-close, the echo server closes, they exit).
 	inW.Close()
 	select {
 	case <-exited:

@@ -1,3 +1,5 @@
+//go:build unix
+
 package cli
 
 // Against a real telnetd running bash, less and vi, rawtalk --telnet shows
