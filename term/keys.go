@@ -75,8 +75,16 @@ func (s *Session) toEditorLocked(p []byte) {
 		return
 	}
 	// Enters in a read that also carries text are a multi-line paste's
-	// line ends (a person's Enter comes in a read of its own).
-	pasted := textBytes(p) >= 2
+	// line ends (a person's Enter comes in a read of its own); so are
+	// those of a read that goes on with a multi-line paste the last read
+	// cut mid-line ("line 1" | "2\r"), as a loaded machine cuts big pastes.
+	pasted := textBytes(p) >= 2 || s.multiPaste && s.lastPaste
+	switch {
+	case !pasted:
+		s.multiPaste = false
+	case bytes.ContainsAny(p, "\r\n"):
+		s.multiPaste = true
+	}
 	var raw []byte
 	flushRaw := func() {
 		if len(raw) > 0 {

@@ -18,7 +18,11 @@ import (
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
-const ptyDeadline = 10 * time.Second
+// ptyDeadline bounds every wait for the server's bytes, a screen state or
+// the end. It is a limit, not a delay: waits end as soon as the state is
+// there. It is as generous as the CLI's, because a 10,000-line paste took
+// 20-24 s under -race with 6 such tests and 6 CPU burners on 2 cores.
+const ptyDeadline = 30 * time.Second
 
 type ptySession struct {
 	t      *testing.T

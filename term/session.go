@@ -136,6 +136,7 @@ type Session struct {
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	multiPaste bool     // the keys given to the editor are a multi-line paste
 	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
