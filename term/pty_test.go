@@ -59,16 +59,25 @@ func startPTYWith(t *testing.T, opt Options, prepare func(*Session)) *ptySession
 	if err != nil {
 		t.Fatal(err)
 	}
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
 	conn, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &ptySession{t: t, master: master, server: <-accepted, done: make(chan error, 1),
+	// Ours is the connection from conn: another test process may probe
+	// this port as one it freed (a "closed" port) and get here first.
+	var server net.Conn
+	for server == nil {
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.RemoteAddr().String() != conn.LocalAddr().String() {
+			c.Close()
+			continue
+		}
+		server = c
+	}
+	p := &ptySession{t: t, master: master, server: server, done: make(chan error, 1),
 		screen: vt.New(80, 24), updated: make(chan struct{}, 1)}
 	go func() {
 		buf := make([]byte, 4096)
