@@ -296,7 +296,7 @@ func (s *Session) filter(r rune) (rune, bool) {
 		// A Readline outside the escape prompt is line mode: a mode change
 		// matters only if it left line mode, and the escape prompt sees
 		// it through once it closes.
-		stale := why == whyMode && (s.escaping || !s.keysChar)
+		stale := why == whyMode && (s.promptUp.Load() || !s.keysChar)
 		s.mu.Unlock()
 		if stale {
 			return 0, false

@@ -18,7 +18,9 @@ const escapePrompt = "rawtalk> "
 // up. It returns done when the session is over.
 func (s *Session) escape() (done bool, err error) {
 	s.scr.hold()
+	s.promptUp.Store(true)
 	defer func() {
+		s.promptUp.Store(false)
 		if !done {
 			s.handBackKeys() // route.go
 			s.ed.SetPrompt(s.scr.prompt())

@@ -122,6 +122,7 @@ type Session struct {
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
 	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
+	promptUp    atomic.Bool  // the escape prompt's Readline runs: escape sets, filter reads
 
 	// mu guards the fields below it up to the next blank line: where keys
 	// go (route.go), and what the keyboard goroutine hands the editor's.
