@@ -196,7 +196,6 @@ func (c *tty) waitFor(what string, cond func(s *vt.Screen) bool) {
 	for {
 		c.mu.Lock()
 		ok := cond(c.screen)
-		dump := c.screen.String()
 		c.mu.Unlock()
 		if ok {
 			return
@@ -206,14 +205,14 @@ func (c *tty) waitFor(what string, cond func(s *vt.Screen) bool) {
 		case <-c.exited:
 			c.mu.Lock()
 			ok := cond(c.screen)
-			dump = c.screen.String()
+			dump := c.screen.String()
 			c.mu.Unlock()
 			if !ok {
 				c.t.Fatalf("rawtalk exited (%v) before %s; screen:\n%s", c.exitErr, what, dump)
 			}
 			return
 		case <-timeout:
-			c.t.Fatalf("timed out waiting for %s; screen:\n%s", what, dump)
+			c.t.Fatalf("timed out waiting for %s; screen:\n%s", what, c.screenText())
 		}
 	}
 }
