@@ -2,26 +2,14 @@ package term
 
 import "bytes"
 
-// What the escape prompt's mode command asked for.
-const (
-	modeSame = iota
-	modeLine
-	modeChar
-)
-
-// setCharMode puts the session in character or line mode.
+// setCharMode puts the session in character or line mode, keys and screen.
+// It runs on Run's goroutine.
 func (s *Session) setCharMode(on bool) {
 	s.mode = on
-	s.routeKeysTo(on)
-}
-
-// routeKeysTo sends keys to the editor (false) or straight to the server
-// (true); the escape prompt borrows the editor without changing the mode.
-func (s *Session) routeKeysTo(char bool) {
 	s.mu.Lock()
-	s.charMode = char
+	s.keysChar = on
 	s.mu.Unlock()
-	s.scr.setCharMode(char)
+	s.scr.setCharMode(on)
 }
 
 // charLoop is character mode: every key goes to the server as typed, Enter
@@ -31,32 +19,24 @@ func (s *Session) routeKeysTo(char bool) {
 func (s *Session) charLoop() (done bool, err error) {
 	s.scr.setCharMode(true)
 	for {
+		keys, escape, stay := s.takeCharKeys() // route.go
+		s.sendKeys(keys)
+		if escape {
+			s.scr.setCharMode(false) // the prompt holds server text
+			s.scr.leaveRow("^]")
+			if done, err := s.escape(); done {
+				return true, err
+			}
+			continue
+		}
+		if !stay {
+			return false, nil
+		}
 		select {
 		case <-s.ended:
 			return true, s.endError()
 		case <-s.modeChange:
-			if !s.wantCharMode() {
-				s.setCharMode(false)
-				return false, nil
-			}
-		case p := <-s.charKeys:
-			before, after, escaped := bytes.Cut(p, []byte{ctrlBracket})
-			s.sendKeys(before)
-			if !escaped {
-				continue
-			}
-			// Keys typed after Ctrl-] belong to the escape prompt.
-			s.routeKeysTo(false)
-			s.scr.leaveRow("^]")
-			s.toEditor(after)
-			s.modeRequest = modeSame
-			if done, err := s.escape(); done {
-				return true, err
-			}
-			if s.modeRequest == modeLine {
-				return false, nil
-			}
-			s.routeKeysTo(true)
+		case <-s.charReady:
 		}
 	}
 }

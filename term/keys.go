@@ -42,7 +42,7 @@ func (s *Session) readKeys() {
 			if TestPanicAt == "key" && bytes.IndexByte(buf[:n], '!') >= 0 {
 				panic(testPanic)
 			}
-			s.routeKeys(append([]byte(nil), buf[:n]...))
+			s.routeKeys(buf[:n]) // route.go; every way on copies
 		}
 		if err != nil {
 			select {
@@ -62,40 +62,29 @@ func (s *Session) stopKeys() {
 	}
 }
 
-// routeKeys hands a chunk of keystrokes to whoever reads keys now.
-func (s *Session) routeKeys(p []byte) {
-	s.mu.Lock()
-	if s.charMode {
-		s.mu.Unlock()
-		select {
-		case s.charKeys <- p:
-		case <-s.ended:
-		}
-		return
-	}
-	s.mu.Unlock()
-	s.toEditor(p)
-}
-
-// toEditor gives keys to the line editor. Ctrl-] is handed over as Ctrl-C,
-// remembered as an escape: readline inserts Ctrl-] as a literal, and it
-// stops reading after Ctrl-C, so keys typed after Ctrl-] wait for the
-// escape prompt instead of landing in the line being left.
-func (s *Session) toEditor(p []byte) {
-	if len(p) == 0 {
-		return
-	}
+// toEditorLocked gives keys to the line editor (route.go decides which).
+// Ctrl-] is handed over as Ctrl-C, remembered as an escape: readline
+// inserts Ctrl-] as a literal, and it stops reading after Ctrl-C, so keys
+// typed after Ctrl-] wait for the escape prompt instead of landing in the
+// line being left. Called with s.mu held.
+func (s *Session) toEditorLocked(p []byte) {
 	// A NUL (Ctrl-Space, or what the kernel leaves of an EOF typed before
 	// raw mode) would make readline stop reading for good: drop it.
 	p = bytes.ReplaceAll(p, []byte{0}, nil)
 	if len(p) == 0 {
 		return
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	// Enters in a read that also carries text are a multi-line paste's
-	// line ends (a person's Enter comes in a read of its own).
-	pasted := textBytes(p) >= 2
+	// line ends (a person's Enter comes in a read of its own); so are
+	// those of a read that goes on with a multi-line paste the last read
+	// cut mid-line ("line 1" | "2\r"), as a loaded machine cuts big pastes.
+	pasted := textBytes(p) >= 2 || s.multiPaste && s.lastPaste
+	switch {
+	case !pasted:
+		s.multiPaste = false
+	case bytes.ContainsAny(p, "\r\n"):
+		s.multiPaste = true
+	}
 	var raw []byte
 	flushRaw := func() {
 		if len(raw) > 0 {
@@ -247,9 +236,13 @@ func translateKey(k []byte) []byte {
 // Readline, so its goroutine is idle whenever no Readline runs.
 func (s *Session) interrupt(why int32) {
 	s.mu.Lock()
+	s.interruptLocked(why)
+	s.mu.Unlock()
+}
+
+func (s *Session) interruptLocked(why int32) {
 	s.interrupts = append(s.interrupts, why)
 	s.in.write([]byte{keyInterrupt})
-	s.mu.Unlock()
 }
 
 // filter sees every key before the editor acts on it, on the editor's
@@ -300,9 +293,13 @@ func (s *Session) filter(r rune) (rune, bool) {
 		if len(s.interrupts) > 0 {
 			why, s.interrupts = s.interrupts[0], s.interrupts[1:]
 		}
+		// A Readline outside the escape prompt is line mode: a mode change
+		// matters only if it left line mode, and the escape prompt sees
+		// it through once it closes.
+		stale := why == whyMode && (s.promptUp.Load() || !s.keysChar)
 		s.mu.Unlock()
-		if why == whyMode && s.wantCharMode() == s.isCharMode() {
-			return 0, false // already there
+		if stale {
+			return 0, false
 		}
 		s.why.Store(why)
 		return r, true

@@ -2,6 +2,8 @@ package term
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -47,4 +49,39 @@ func TestHugePasteDrawnInPlace(t *testing.T) {
 	}
 	p.keys("\r")
 	p.expect(paste + "\r\n")
+}
+
+// TestPasteCutByReadsIsOnePaste: a multi-line paste that the terminal hands
+// over in reads cut anywhere, even with a line's last character and its
+// Enter, or its Enter alone, in a read of their own, is one paste for the
+// history: only its first maxPasteHistory lines are kept. Such cuts are what
+// a loaded machine makes of a big paste through a pseudo-terminal.
+func TestPasteCutByReadsIsOnePaste(t *testing.T) {
+	hist := filepath.Join(t.TempDir(), "history")
+	p := startPTY(t, Options{HistoryFile: hist})
+	p.ready()
+	p.keys("line 00\r")
+	p.expect("line 00\r\n")
+	for i := 1; i < 3*maxPasteHistory; i++ {
+		line := fmt.Sprintf("line %02d", i)
+		head := line[:len(line)-i%2] // odd lines: the last digit goes with the Enter
+		// Each piece is a read of its own: the next is typed once the
+		// session has shown or sent the last.
+		p.keys(head)
+		p.waitFor("the head of "+line, func(s *vt.Screen, _ []byte) bool { return s.CursorLine() == head })
+		p.keys(line[len(head):] + "\r")
+		p.expect(line + "\r\n")
+	}
+	p.server.Close()
+	if err := <-p.done; err != nil {
+		t.Fatal(err)
+	}
+	p.done <- nil // for the cleanup
+	data, err := os.ReadFile(hist)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(data), "line "); n != maxPasteHistory {
+		t.Errorf("the paste added %d lines to the history, want %d:\n%s", n, maxPasteHistory, data)
+	}
 }

@@ -18,14 +18,19 @@ const escapePrompt = "rawtalk> "
 // up. It returns done when the session is over.
 func (s *Session) escape() (done bool, err error) {
 	s.scr.hold()
+	s.promptUp.Store(true)
 	defer func() {
+		s.promptUp.Store(false)
 		if !done {
+			s.handBackKeys() // route.go
 			s.ed.SetPrompt(s.scr.prompt())
 			s.scr.release()
 		}
 	}()
-	for {
-		s.routeKeysTo(false)
+	for first := true; ; first = false {
+		if !first {
+			s.keysToPrompt() // another line for the prompt
+		}
 		s.ed.SetPrompt(escapePrompt)
 		line, rerr := s.ed.Readline()
 		why := s.why.Swap(whyNone)
@@ -35,11 +40,9 @@ func (s *Session) escape() (done bool, err error) {
 			s.scr.release()
 			return true, s.endError()
 		case whyCtrlC, whyEscape:
-			s.handBackKeys()
 			return false, nil
 		}
 		if errors.Is(rerr, io.EOF) || strings.TrimSpace(line) == "" {
-			s.handBackKeys()
 			return false, nil
 		}
 		name, arg, perr := parseCommand(line)
@@ -99,11 +102,9 @@ func (s *Session) escape() (done bool, err error) {
 		case "mode":
 			switch strings.ToLower(arg) {
 			case "line", "l":
-				s.modeRequest = modeLine
 				s.setCharMode(false)
 				s.notef("Line mode: edit a line, Enter sends it.")
 			case "character", "char", "c":
-				s.modeRequest = modeChar
 				s.setCharMode(true)
 				s.notef("Character mode: each key is sent as you type it; Ctrl-] still escapes.")
 			default:
@@ -130,14 +131,6 @@ func (s *Session) escape() (done bool, err error) {
 			s.explainCommand(arg) // explain_view.go
 		}
 		return false, nil
-	}
-}
-
-// handBackKeys gives keys back to character mode when the escape prompt
-// closes over a character-mode session.
-func (s *Session) handBackKeys() {
-	if s.mode {
-		s.routeKeysTo(true)
 	}
 }
 

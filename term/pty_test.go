@@ -18,7 +18,11 @@ import (
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
-const ptyDeadline = 10 * time.Second
+// ptyDeadline bounds every wait for the server's bytes, a screen state or
+// the end. It is a limit, not a delay: waits end as soon as the state is
+// there. It is as generous as the CLI's, because a 10,000-line paste took
+// 20-24 s under -race with 6 such tests and 6 CPU burners on 2 cores.
+const ptyDeadline = 30 * time.Second
 
 type ptySession struct {
 	t      *testing.T
@@ -55,16 +59,25 @@ func startPTYWith(t *testing.T, opt Options, prepare func(*Session)) *ptySession
 	if err != nil {
 		t.Fatal(err)
 	}
-	accepted := make(chan net.Conn, 1)
-	go func() {
-		c, _ := ln.Accept()
-		accepted <- c
-	}()
 	conn, err := net.Dial("tcp4", ln.Addr().String())
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &ptySession{t: t, master: master, server: <-accepted, done: make(chan error, 1),
+	// Ours is the connection from conn: another test process may probe
+	// this port as one it freed (a "closed" port) and get here first.
+	var server net.Conn
+	for server == nil {
+		c, err := ln.Accept()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.RemoteAddr().String() != conn.LocalAddr().String() {
+			c.Close()
+			continue
+		}
+		server = c
+	}
+	p := &ptySession{t: t, master: master, server: server, done: make(chan error, 1),
 		screen: vt.New(80, 24), updated: make(chan struct{}, 1)}
 	go func() {
 		buf := make([]byte, 4096)

@@ -128,20 +128,27 @@ type Session struct {
 	localEcho   atomic.Bool  // character mode: show typed keys (the server does not echo)
 	warned      atomic.Bool  // the history warning was shown
 	lineLen     atomic.Int32 // runes in the line being typed: onChange and loop set, filter reads
+	promptUp    atomic.Bool  // the escape prompt's Readline runs: escape sets, filter reads
 
-	// mu guards the fields below it up to the next blank line: the mode
-	// keys go to, and what the keyboard goroutine hands the editor's.
+	// mu guards the fields below it up to the next blank line: where keys
+	// go (route.go), and what the keyboard goroutine hands the editor's.
 	mu         sync.Mutex
-	charMode   bool     // keys go to charKeys instead of the editor
+	keysChar   bool     // keys go in character mode, apart from the escape prompt
+	escaping   bool     // the escape prompt has the keys
+	holding    bool     // the escape prompt's line has ended: keys wait in held
+	held       []byte   // keys typed after it, until its command has run
+	charKeys   []byte   // keys for charLoop to send
+	charEscape bool     // Ctrl-] came after charKeys: charLoop opens the prompt
 	wantChar   bool     // the mode the server last asked for (telnet)
 	pastes     [][]byte // pasted text waiting for its runePaste
 	interrupts []int32  // what each Ctrl-C given to the editor stands for
 	lastPaste  bool     // the last thing given to the editor was a paste
+	multiPaste bool     // the keys given to the editor are a multi-line paste
 	pastedEnds int      // Enters that came inside a multi-line paste, not yet read as lines
 	toRemember []string // sent lines for the history, saved by the filter
 
 	// Channels between the goroutines.
-	charKeys   chan []byte   // keystrokes in character mode, to charLoop
+	charReady  chan struct{} // poked when charKeys or charEscape is set
 	modeChange chan struct{} // poked when the server asks for another mode
 
 	// The end, recorded once by end; ended is closed after the other two
@@ -166,13 +173,12 @@ type Session struct {
 	handoff Handoff
 
 	// Used by Run's goroutine only.
-	eol         []byte       // what Enter sends after a line (eol command)
-	secrets     secretFilter // which sent lines stay out of the history
-	pastedKept  int          // lines of the current multi-line paste seen by remember
-	ctrlC       bool         // the last key was Ctrl-C on an empty line
-	resume      string       // half-typed text to put back after the escape prompt
-	modeRequest int          // what the escape prompt's mode command asked for
-	mode        bool         // character mode (true) or line mode, apart from the escape prompt
+	eol        []byte       // what Enter sends after a line (eol command)
+	secrets    secretFilter // which sent lines stay out of the history
+	pastedKept int          // lines of the current multi-line paste seen by remember
+	ctrlC      bool         // the last key was Ctrl-C on an empty line
+	resume     string       // half-typed text to put back after the escape prompt
+	mode       bool         // character mode (true) or line mode, apart from the escape prompt
 }
 
 // Run holds an interactive session on conn until the server closes, the
@@ -191,7 +197,7 @@ func New(t Terminal, opt Options) *Session {
 		tty:        newTTYState(t.Fd),
 		scr:        newScreen(t.Out, !opt.RawOutput),
 		in:         newInbox(),
-		charKeys:   make(chan []byte, 64),
+		charReady:  make(chan struct{}, 1),
 		modeChange: make(chan struct{}, 1),
 		ended:      make(chan struct{}),
 		eol:        opt.EOL,
@@ -208,17 +214,21 @@ func New(t Terminal, opt Options) *Session {
 
 // ServerMode is what the server asked for through telnet negotiation:
 // character mode when it suppresses go-ahead, and no local echo when it
-// echoes. Any goroutine may call it; the session switches at once, keeping
-// a half-typed line for when line mode comes back. While the server echoes
-// in character mode it owns the screen, and what it sends next is shown
-// under the RemoteScreen policy (display.go), as telnet would draw it but
-// for what could harm or read the terminal.
+// echoes. Any goroutine may call it; keys typed from then on go in the new
+// mode (route.go), and a half-typed line is kept for when line mode comes
+// back. While the server echoes in character mode it owns the screen, and
+// what it sends next is shown under the RemoteScreen policy (display.go),
+// as telnet would draw it but for what could harm or read the terminal.
 func (s *Session) ServerMode(character, localEcho bool) {
 	s.localEcho.Store(localEcho)
 	s.scr.setRemoteScreen(character && !localEcho)
 	s.mu.Lock()
 	change := character != s.wantChar
 	s.wantChar = character
+	if change {
+		s.keysChar = character
+		s.interruptLocked(whyMode) // after the keys typed before
+	}
 	s.mu.Unlock()
 	if !change {
 		return
@@ -227,7 +237,6 @@ func (s *Session) ServerMode(character, localEcho bool) {
 	case s.modeChange <- struct{}{}:
 	default:
 	}
-	s.interrupt(whyMode)
 }
 
 // Run holds the session on conn until the server closes, the user quits,
@@ -362,7 +371,10 @@ func (s *Session) end(reason int, err error) {
 // loop is the session as the user drives it: read a line, send it.
 func (s *Session) loop() error {
 	for {
-		if s.isCharMode() {
+		if want := s.keysMode(); want != s.mode { // route.go
+			s.setCharMode(want)
+		}
+		if s.mode {
 			if done, err := s.charLoop(); done {
 				return err
 			}
@@ -403,7 +415,6 @@ func (s *Session) loop() error {
 			// row goes on where it was.
 			s.resume = line
 			s.scr.backToPartialRow()
-			s.setCharMode(s.wantCharMode())
 			continue
 		case whyCtrlC:
 			s.bigPaste = nil
@@ -439,18 +450,6 @@ func (s *Session) loop() error {
 			s.remember(line, s.takePastedEnd())
 		}
 	}
-}
-
-func (s *Session) wantCharMode() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.wantChar
-}
-
-func (s *Session) isCharMode() bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.charMode
 }
 
 func (s *Session) endWith(reason int) { s.end(reason, nil) }

@@ -53,6 +53,10 @@ func newPeer(t *testing.T) *peer {
 			if err != nil {
 				return
 			}
+			if !fromUs(c) { // another process's probe: peer_linux_test.go
+				c.Close()
+				continue
+			}
 			t.Cleanup(func() { c.Close() })
 			p.conns <- c
 		}
@@ -184,7 +188,6 @@ func (c *tty) waitFor(what string, cond func(s *vt.Screen) bool) {
 	for {
 		c.mu.Lock()
 		ok := cond(c.screen)
-		dump := c.screen.String()
 		c.mu.Unlock()
 		if ok {
 			return
@@ -194,14 +197,14 @@ func (c *tty) waitFor(what string, cond func(s *vt.Screen) bool) {
 		case <-c.exited:
 			c.mu.Lock()
 			ok := cond(c.screen)
-			dump = c.screen.String()
+			dump := c.screen.String()
 			c.mu.Unlock()
 			if !ok {
 				c.t.Fatalf("rawtalk exited (%v) before %s; screen:\n%s", c.exitErr, what, dump)
 			}
 			return
 		case <-timeout:
-			c.t.Fatalf("timed out waiting for %s; screen:\n%s", what, dump)
+			c.t.Fatalf("timed out waiting for %s; screen:\n%s", what, c.screenText())
 		}
 	}
 }

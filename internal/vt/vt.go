@@ -88,6 +88,8 @@ func (s *Screen) Write(p []byte) (int, error) {
 			s.Bells++
 		case b < 0x20 || b == 0x7f:
 			// other controls do nothing visible
+		case b < utf8.RuneSelf: // printable ASCII: one column, no decoding
+			s.putWidth(rune(b), 1)
 		default:
 			if !utf8.FullRune(p[i:]) {
 				s.partial = append([]byte(nil), p[i:]...)
@@ -108,6 +110,11 @@ func (s *Screen) put(r rune) {
 	if w == 0 {
 		return // combining marks join the previous cell
 	}
+	s.putWidth(r, w)
+}
+
+// putWidth draws r, w columns wide, at the cursor.
+func (s *Screen) putWidth(r rune, w int) {
 	if s.pendingWrap || s.X+w > s.Width {
 		s.X = 0
 		s.lineFeed()
