@@ -104,7 +104,8 @@ type tty struct {
 	raw     *bytes.Buffer // when set, what rawtalk writes from then on, byte for byte
 	update  chan struct{} // poked after each read
 	drained chan struct{} // closed when the terminal has no more output
-	exited  chan struct{}
+	ended   chan struct{} // closed when the process has exited
+	exited  chan struct{} // closed when it has, and its output is on the screen
 	exitErr error
 }
 
@@ -114,6 +115,13 @@ func startTTY(t *testing.T, env []string, args ...string) *tty {
 }
 
 func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
+	t.Helper()
+	return startTTYInMode(t, cmd, env, nil)
+}
+
+// startTTYInMode is startTTYCommand on a terminal whose mode setMode
+// changes first (when not nil), as a user's stty would.
+func startTTYInMode(t *testing.T, cmd *exec.Cmd, env []string, setMode func(*unix.Termios)) *tty {
 	t.Helper()
 	// GORACE: a -race build otherwise sleeps a second at exit.
 	cmd.Env = append(os.Environ(), "TERM=xterm", "XDG_STATE_HOME="+t.TempDir(), "GORACE=atexit_sleep_ms=0")
@@ -131,13 +139,19 @@ func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if setMode != nil {
+		setMode(st)
+		if err := unix.IoctlSetTermios(int(slave.Fd()), ioctlSetTermios, st); err != nil {
+			t.Fatal(err)
+		}
+	}
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = slave, slave, slave
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true, Setctty: true}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
 	c := &tty{t: t, master: master, cmd: cmd, screen: vt.New(80, 24), before: *st,
-		update: make(chan struct{}, 1), drained: make(chan struct{}), exited: make(chan struct{})}
+		update: make(chan struct{}, 1), drained: make(chan struct{}), ended: make(chan struct{}), exited: make(chan struct{})}
 	go func() {
 		buf := make([]byte, 32<<10)
 		for {
@@ -161,6 +175,7 @@ func startTTYCommand(t *testing.T, cmd *exec.Cmd, env []string) *tty {
 	}()
 	go func() {
 		err := cmd.Wait()
+		close(c.ended)
 		<-c.drained // everything rawtalk wrote has reached the screen
 		c.exitErr = err
 		close(c.exited)

@@ -4,5 +4,9 @@ package cli
 
 import "golang.org/x/sys/unix"
 
-// ioctlGetTermios reads a terminal's mode: TIOCGETA on macOS and the BSDs.
-const ioctlGetTermios = unix.TIOCGETA
+// ioctlGetTermios and ioctlSetTermios read and set a terminal's mode:
+// TIOCGETA and TIOCSETA on macOS and the BSDs.
+const (
+	ioctlGetTermios = unix.TIOCGETA
+	ioctlSetTermios = unix.TIOCSETA
+)

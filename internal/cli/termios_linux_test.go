@@ -2,5 +2,9 @@ package cli
 
 import "golang.org/x/sys/unix"
 
-// ioctlGetTermios reads a terminal's mode: TCGETS on Linux.
-const ioctlGetTermios = unix.TCGETS
+// ioctlGetTermios and ioctlSetTermios read and set a terminal's mode:
+// TCGETS and TCSETS on Linux.
+const (
+	ioctlGetTermios = unix.TCGETS
+	ioctlSetTermios = unix.TCSETS
+)

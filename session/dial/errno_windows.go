@@ -51,9 +51,12 @@ var posixErrors = map[syscall.Errno]syscall.Errno{
 	windows.ERROR_NETNAME_DELETED:     syscall.ECONNRESET,
 	windows.ERROR_SEM_TIMEOUT:         syscall.ETIMEDOUT,
 
-	// A pipe whose reader is gone: the EPIPE of a closed stdout.
-	windows.ERROR_NO_DATA:     syscall.EPIPE,
-	windows.ERROR_BROKEN_PIPE: syscall.EPIPE,
+	// A pipe whose reader is gone: the EPIPE of a closed stdout. Windows
+	// says ERROR_NO_DATA; Wine 8.0 says ERROR_PIPE_NOT_CONNECTED
+	// ("Pipe not connected"), measured with rawtalk.exe ... | head -c 10.
+	windows.ERROR_NO_DATA:            syscall.EPIPE,
+	windows.ERROR_BROKEN_PIPE:        syscall.EPIPE,
+	windows.ERROR_PIPE_NOT_CONNECTED: syscall.EPIPE,
 }
 
 // posixErrno is errno as POSIX names it, or errno if it has no such name.
