@@ -5,13 +5,15 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/internal/safefile"
 )
 
 // A history file that is a symbolic link is refused: its target is neither
 // chmod-ed nor written, and a dangling link's target is not created.
 func TestPrepareHistoryFileRefusesSymlink(t *testing.T) {
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	target := filepath.Join(dir, "shared")
 	if err := os.WriteFile(target, []byte("x\n"), 0o644); err != nil {
 		t.Fatal(err)

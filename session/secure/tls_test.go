@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/session/dial"
 
 	"github.com/rawtalk/rawtalk/internal/tlstest"
@@ -60,7 +62,7 @@ func serveTLS(t *testing.T, cfg *tls.Config) string {
 // returns its path.
 func writeFiles(t *testing.T, files map[string][]byte) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
