@@ -60,3 +60,19 @@ func removeEach(dir string) {
 		os.Remove(paths[i])
 	}
 }
+
+// NoSymlinks: Wine 8.0's CreateSymbolicLinkW returns success and makes
+// nothing (measured: Lstat then finds no file).
+const NoSymlinks = "Wine 8.0 makes no symbolic links (CreateSymbolicLinkW succeeds and creates nothing)"
+
+// Symlink makes link point at target, or skips t where that cannot be done:
+// a Windows account without the right to make links, or Wine.
+func Symlink(t testing.TB, target, link string) {
+	t.Helper()
+	if err := os.Symlink(target, link); err != nil {
+		t.Skipf("cannot make a symbolic link here: %v", err)
+	}
+	if fi, err := os.Lstat(link); underWine && (err != nil || fi.Mode()&os.ModeSymlink == 0) {
+		Skip(t, NoSymlinks)
+	}
+}
