@@ -9,10 +9,12 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/rawtalk/rawtalk/scan"
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 // startLab runs a lab until the test ends and checks that it stops.
@@ -165,7 +167,7 @@ func TestLabBasePort(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = StartLab(ctx, LabConfig{Base: first.First})
-	if err == nil || !strings.Contains(err.Error(), "address already in use") {
+	if !dial.IsErrno(err, syscall.EADDRINUSE) {
 		t.Errorf("a second lab on %d: %v, want address already in use", first.First, err)
 	}
 	cancel()

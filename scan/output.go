@@ -3,8 +3,9 @@ package scan
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/rawtalk/rawtalk/internal/quote"
 	"strconv"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 )

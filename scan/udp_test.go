@@ -6,6 +6,8 @@ import (
 	"net/netip"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 // udpServer binds a UDP port on 127.0.0.1; with reply set it answers every
@@ -45,6 +47,7 @@ func closedUDPPort(t *testing.T) uint16 {
 // TestScanUDP: an answer is open, an ICMP port unreachable is closed, and
 // silence is open|filtered, never open.
 func TestScanUDP(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	answers := udpServer(t, "pong\r\n")
 	quiet := udpServer(t, "")
 	closed := closedUDPPort(t)

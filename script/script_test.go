@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/session/dial"
 )
 
 func TestParseErrors(t *testing.T) {
@@ -204,7 +206,7 @@ func TestRunResetIsStepError(t *testing.T) {
 	})
 	_, err := run(t, conn, "send hi\nexpect x\n")
 	var step *StepError
-	if !errors.As(err, &step) || step.Line != 2 || !errors.Is(err, syscall.ECONNRESET) {
+	if !errors.As(err, &step) || step.Line != 2 || !dial.IsErrno(err, syscall.ECONNRESET) {
 		t.Fatalf("err = %v, want a reset at line 2", err)
 	}
 }

@@ -5,22 +5,22 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/internal/safefile"
 )
 
 // A history file that is a symbolic link is refused: its target is neither
 // chmod-ed nor written, and a dangling link's target is not created.
 func TestPrepareHistoryFileRefusesSymlink(t *testing.T) {
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	target := filepath.Join(dir, "shared")
 	if err := os.WriteFile(target, []byte("x\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	path := filepath.Join(dir, "rawtalk", "history")
 	os.Mkdir(filepath.Dir(path), 0o700)
-	if err := os.Symlink(target, path); err != nil {
-		t.Skipf("no symbolic links here: %v", err)
-	}
+	winetest.Symlink(t, target, path)
 	err := prepareHistoryFile(path)
 	if !safefile.IsSymlink(err) {
 		t.Fatalf("err = %v, want a refused symbolic link", err)

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
@@ -57,7 +59,7 @@ func TestHugePasteDrawnInPlace(t *testing.T) {
 // history: only its first maxPasteHistory lines are kept. Such cuts are what
 // a loaded machine makes of a big paste through a pseudo-terminal.
 func TestPasteCutByReadsIsOnePaste(t *testing.T) {
-	hist := filepath.Join(t.TempDir(), "history")
+	hist := filepath.Join(winetest.TempDir(t), "history")
 	p := startPTY(t, Options{HistoryFile: hist})
 	p.ready()
 	p.keys("line 00\r")

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/internal/vt"
 )
 
@@ -118,7 +120,7 @@ func TestLastLine(t *testing.T) {
 // password prompt stays out of the history file, and a 2,500-line paste
 // adds only its first lines, leaving what was typed before.
 func TestHistoryThroughTheSession(t *testing.T) {
-	hist := filepath.Join(t.TempDir(), "history")
+	hist := filepath.Join(winetest.TempDir(t), "history")
 	p := startPTY(t, Options{HistoryFile: hist})
 	p.ready()
 	// Typed, not pasted: Enter in a read of its own.

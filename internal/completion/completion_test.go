@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/spf13/pflag"
 )
 
@@ -144,7 +146,7 @@ func TestBashCompletes(t *testing.T) {
 	if _, err := exec.LookPath("bash"); err != nil {
 		t.Skip("bash is not installed")
 	}
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	for _, name := range []string{"a b.txt", "abc.pem", "other"} {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
 			t.Fatal(err)
@@ -200,7 +202,7 @@ func TestBashCompletes(t *testing.T) {
 
 func writeScript(t *testing.T, shell, name string) string {
 	t.Helper()
-	file := filepath.Join(t.TempDir(), name)
+	file := filepath.Join(winetest.TempDir(t), name)
 	if err := os.WriteFile(file, []byte(script(t, shell)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -219,7 +221,7 @@ func TestZshScriptLoads(t *testing.T) {
 	}
 	load := `autoload -Uz compinit && compinit -u -D && source ` + file + ` && print -r -- $_comps[rawtalk]`
 	cmd := exec.Command("zsh", "-f", "-c", load)
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir(), "ZDOTDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), "HOME="+winetest.TempDir(t), "ZDOTDIR="+winetest.TempDir(t))
 	out, err := cmd.CombinedOutput()
 	if err != nil || strings.TrimSpace(string(out)) != "_rawtalk" {
 		t.Errorf("loading into compinit: %v\n%s", err, out)
@@ -236,7 +238,7 @@ func TestFishCompletes(t *testing.T) {
 	if out, err := exec.Command("fish", "--no-execute", file).CombinedOutput(); err != nil || len(out) > 0 {
 		t.Fatalf("fish --no-execute: %v\n%s", err, out)
 	}
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	for _, name := range []string{"a b.txt", "abc.pem", "other"} {
 		if err := os.WriteFile(filepath.Join(dir, name), nil, 0o644); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/spf13/pflag"
 
 	"github.com/rawtalk/rawtalk/internal/completion"
@@ -24,7 +26,7 @@ var spec = completion.Spec{Command: "rawtalk", Words: map[string][]string{"eol":
 // TestStaleSeesAChangedFlagSet: files written for one flag set are up to
 // date for it, and stale, each of them, once a flag is added.
 func TestStaleSeesAChangedFlagSet(t *testing.T) {
-	root := t.TempDir()
+	root := winetest.TempDir(t)
 	files, err := Files(flags(), spec)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/spf13/pflag"
 )
 
@@ -92,7 +94,7 @@ func TestPageIsReproducible(t *testing.T) {
 // TestManRendersWithoutWarnings formats the page as man(1) and groff do for
 // a reader, with every warning on, in a UTF-8 and an ASCII locale.
 func TestManRendersWithoutWarnings(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "rawtalk.1")
+	file := filepath.Join(winetest.TempDir(t), "rawtalk.1")
 	if err := os.WriteFile(file, render(t, testFlags()), 0o644); err != nil {
 		t.Fatal(err)
 	}

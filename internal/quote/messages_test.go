@@ -25,6 +25,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rawtalk/rawtalk/internal/winetest"
+
 	"github.com/rawtalk/rawtalk/internal/quote"
 	"github.com/rawtalk/rawtalk/scan"
 	"github.com/rawtalk/rawtalk/script"
@@ -226,7 +228,7 @@ func certDescribe(t *testing.T, text string) []string {
 func handshakeWords(t *testing.T, text string, opt secure.TLSOptions, host string) []string {
 	tc, cert := selfSigned(t, text)
 	if opt.CAFile == "self" {
-		opt.CAFile = filepath.Join(t.TempDir(), "ca.pem")
+		opt.CAFile = filepath.Join(winetest.TempDir(t), "ca.pem")
 		if err := os.WriteFile(opt.CAFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: cert.Raw}), 0o600); err != nil {
 			t.Fatal(err)
 		}

@@ -5,18 +5,18 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 func symlink(t *testing.T, target, link string) {
 	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
-		t.Skipf("cannot make a symbolic link here: %v", err)
-	}
+	winetest.Symlink(t, target, link)
 }
 
 // A link to an existing file is refused, and the file is left as it was.
 func TestOpenAppendRefusesLink(t *testing.T) {
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	target := filepath.Join(dir, "target")
 	if err := os.WriteFile(target, []byte("theirs\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -43,7 +43,7 @@ func TestOpenAppendRefusesLink(t *testing.T) {
 
 // A dangling link is refused, and its target is not created.
 func TestOpenAppendRefusesDanglingLink(t *testing.T) {
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	target := filepath.Join(dir, "made-by-rawtalk")
 	link := filepath.Join(dir, "log")
 	symlink(t, target, link)
@@ -59,7 +59,7 @@ func TestOpenAppendRefusesDanglingLink(t *testing.T) {
 // A new file is created private; an existing one is appended to; a link
 // in a directory above the file is followed.
 func TestOpenAppendCreatesAndAppends(t *testing.T) {
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	real := filepath.Join(dir, "real")
 	if err := os.Mkdir(real, 0o700); err != nil {
 		t.Fatal(err)
@@ -83,7 +83,7 @@ func TestOpenAppendCreatesAndAppends(t *testing.T) {
 
 // Other errors stay what they were.
 func TestOpenAppendOtherErrors(t *testing.T) {
-	_, err := OpenAppend(filepath.Join(t.TempDir(), "no", "such", "dir"), 0o600)
+	_, err := OpenAppend(filepath.Join(winetest.TempDir(t), "no", "such", "dir"), 0o600)
 	if !errors.Is(err, os.ErrNotExist) || IsSymlink(err) {
 		t.Errorf("err = %v, want not-exist", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 // TestBuildFromCheckoutNamesCommit builds a program from a fresh git
@@ -20,7 +22,7 @@ func TestBuildFromCheckoutNamesCommit(t *testing.T) {
 	if _, err := exec.LookPath("git"); err != nil {
 		t.Skip("no git")
 	}
-	repo := t.TempDir()
+	repo := winetest.TempDir(t)
 	copyFile(t, filepath.Join(repo, "go.mod"), []byte("module github.com/rawtalk/rawtalk\n\ngo 1.24\n"))
 	copyFile(t, filepath.Join(repo, "internal/version/version.go"), readFile(t, "version.go"))
 	copyFile(t, filepath.Join(repo, "main.go"), readFile(t, "testdata/printversion/main.go"))
@@ -41,7 +43,7 @@ func TestBuildFromCheckoutNamesCommit(t *testing.T) {
 
 	printed := func() string {
 		t.Helper()
-		bin := filepath.Join(t.TempDir(), "printversion")
+		bin := filepath.Join(winetest.TempDir(t), "printversion")
 		build := exec.Command("go", "build", "-buildvcs=true", "-o", bin, ".")
 		build.Dir = repo
 		if out, err := build.CombinedOutput(); err != nil {

@@ -7,6 +7,8 @@ import (
 	"runtime/debug"
 	"strings"
 	"testing"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 func buildInfo(module string, settings ...string) *debug.BuildInfo {
@@ -86,7 +88,7 @@ func TestReleaseVarLinks(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds a program")
 	}
-	bin := filepath.Join(t.TempDir(), "printversion")
+	bin := filepath.Join(winetest.TempDir(t), "printversion")
 	build := exec.Command("go", "build", "-o", bin, "-ldflags", "-X "+ReleaseVar+"=v9.8.7", "./testdata/printversion")
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)

@@ -6,9 +6,10 @@ import (
 	"net"
 	"strings"
 
-	"github.com/rawtalk/rawtalk/internal/quote"
 	"syscall"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/quote"
 )
 
 // ListenConfig says where to wait for a peer (-l).

@@ -47,7 +47,7 @@ func TestListenInUse(t *testing.T) {
 	port := busy.Addr().(*net.TCPAddr).Port
 	_, err := ListenConfig{Network: "tcp4", Host: "127.0.0.1", Port: port}.Listen(context.Background())
 	var le *ListenError
-	if !errors.As(err, &le) || !le.InUse() || !errors.Is(err, syscall.EADDRINUSE) {
+	if !errors.As(err, &le) || !le.InUse() || !IsErrno(err, syscall.EADDRINUSE) {
 		t.Fatalf("err = %v, want an in-use ListenError", err)
 	}
 	want := "cannot listen on 127.0.0.1 port " + itoa(port) + " (tcp): Address already in use"
@@ -82,7 +82,7 @@ func TestServeOneClientThenRefuse(t *testing.T) {
 		c2, err := net.Dial("tcp4", addr)
 		if err != nil {
 			// Refused, or reset if it caught the listener closing.
-			if !errors.Is(err, syscall.ECONNREFUSED) && !errors.Is(err, syscall.ECONNRESET) {
+			if !IsErrno(err, syscall.ECONNREFUSED) && !IsErrno(err, syscall.ECONNRESET) {
 				t.Fatalf("second dial: %v, want refused", err)
 			}
 			break

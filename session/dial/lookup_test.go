@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 // fakeDNS is a DNS server on 127.0.0.1 that answers every question with
@@ -43,6 +45,7 @@ func fakeDNS(t *testing.T, rcode int) (*net.Resolver, string) {
 }
 
 func TestResolveFailuresToldApart(t *testing.T) {
+	winetest.Skip(t, "its DNS server on 127.0.0.1 speaks UDP: "+winetest.NoUDP)
 	for _, tt := range []struct {
 		rcode int
 		kind  LookupFailure
@@ -68,6 +71,7 @@ func TestResolveFailuresToldApart(t *testing.T) {
 
 // A DNS server that never answers costs -w, not Go's 5 s times two tries.
 func TestResolveBoundedByTimeout(t *testing.T) {
+	winetest.Skip(t, "its DNS server on 127.0.0.1 speaks UDP: "+winetest.NoUDP)
 	r, addr := fakeDNS(t, -1)
 	d := Dialer{Resolver: r, DNSServer: addr, Timeout: 300 * time.Millisecond}
 	start := time.Now()

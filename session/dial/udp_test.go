@@ -10,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 func listenUDP(t *testing.T) *net.UDPConn {
@@ -37,6 +39,7 @@ func closedUDPPort(t *testing.T) int {
 // write takes it, a reader blocked on the socket must still learn of it,
 // or a session would wait forever for a peer that is not there.
 func TestUDPRefusedWriteWakesReader(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	port := closedUDPPort(t)
 	d := &Dialer{Family: "udp4"}
 	conn, err := d.Dial(context.Background(), Target{Host: "127.0.0.1", Port: port})
@@ -81,6 +84,7 @@ func TestUDPRefusedWriteWakesReader(t *testing.T) {
 // -u -l talks to the first peer only: a datagram another peer sent before
 // the first one was accepted is dropped, not delivered.
 func TestAcceptUDPKeepsToFirstPeer(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	pc := listenUDP(t)
 	a, err := net.DialUDP("udp4", nil, pc.LocalAddr().(*net.UDPAddr))
 	if err != nil {
@@ -125,6 +129,7 @@ func TestAcceptUDPKeepsToFirstPeer(t *testing.T) {
 
 // With -k every peer is heard, and answers go to the one heard from last.
 func TestAcceptUDPMultiAnswersLastPeer(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	pc := listenUDP(t)
 	a, _ := net.DialUDP("udp4", nil, pc.LocalAddr().(*net.UDPAddr))
 	defer a.Close()
@@ -156,6 +161,7 @@ func TestAcceptUDPMultiAnswersLastPeer(t *testing.T) {
 }
 
 func TestAcceptUDPEndsWithContext(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	pc := listenUDP(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -177,6 +183,7 @@ func TestAcceptUDPEndsWithContext(t *testing.T) {
 // A datagram bigger than io.Copy's 32 KiB buffer comes through whole, in
 // one write.
 func TestUDPLargeDatagramWhole(t *testing.T) {
+	winetest.Skip(t, winetest.NoUDP)
 	pc := listenUDP(t)
 	d := &Dialer{Family: "udp4"}
 	conn, err := d.Dial(context.Background(), Target{Host: "127.0.0.1", Port: pc.LocalAddr().(*net.UDPAddr).Port})

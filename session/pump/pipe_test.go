@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 )
 
 func listenLoopback(t *testing.T) net.Listener {
@@ -320,6 +322,9 @@ func TestPipeLeavesNoGoroutines(t *testing.T) {
 		{"idle timeout, stdin open", PipeOptions{IdleTimeout: 50 * time.Millisecond}, func(net.Conn, *os.File) {}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.name == "server reset, stdin open" {
+				winetest.Skip(t, "Wine 8.0 reads a reset that follows no data as a clean close, so with stdin open Pipe waits")
+			}
 			ln := listenLoopback(t)
 			base := runtime.NumGoroutine()
 			client, server := connectedPair(t, ln)

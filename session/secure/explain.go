@@ -56,13 +56,16 @@ func (h handshakeFailure) explain() *TLSError {
 			if leaf == nil {
 				leaf = hostErr.Certificate
 			}
-			if names := certNames(hostErr.Certificate); len(names) > 0 {
-				alsoName = fmt.Sprintf("; it is also valid only for %s, not %s", listWords(names, 6), h.name)
-			} else {
-				alsoName = fmt.Sprintf("; it also names no host, so it is not valid for %s", h.name)
-			}
+			alsoName = h.alsoNotValidFor(hostErr.Certificate)
 			h.err = ua
 		}
+	}
+	// Windows and macOS verify a chain with the system when no --ca is
+	// given, and it fails on the chain before the name is checked: check
+	// the name here, so that the words are the same on every system.
+	if alsoName == "" && errors.As(h.err, &authErr) && leaf != nil && !h.client.opt.Insecure &&
+		h.client.pin == nil && leaf.VerifyHostname(h.name) != nil {
+		alsoName = h.alsoNotValidFor(leaf)
 	}
 	switch {
 	case errors.As(h.err, &pinErr):
@@ -161,6 +164,15 @@ func (h handshakeFailure) untrustedChain(leaf *x509.Certificate, verify *tls.Cer
 		return ua, true
 	}
 	return ua, false
+}
+
+// alsoNotValidFor says that cert is not valid for the name checked either,
+// to follow the chain's failure.
+func (h handshakeFailure) alsoNotValidFor(cert *x509.Certificate) string {
+	if names := certNames(cert); len(names) > 0 {
+		return fmt.Sprintf("; it is also valid only for %s, not %s", listWords(names, 6), h.name)
+	}
+	return fmt.Sprintf("; it also names no host, so it is not valid for %s", h.name)
 }
 
 // alertHint suggests a next step for an alert the server sent.

@@ -98,10 +98,20 @@ func fileError(flag, path string, err error) error {
 		err = pathErr.Err
 	}
 	reason := err.Error()
-	if dial.IsErrno(err, syscall.EISDIR) {
-		reason = "is a directory"
+	switch {
+	case dial.IsErrno(err, syscall.EISDIR) || isDir(path):
+		reason = "is a directory" // Windows says "Incorrect function."
+	case errors.Is(err, fs.ErrNotExist):
+		reason = "no such file or directory" // Windows: "The system cannot find the file specified."
+	case errors.Is(err, fs.ErrPermission):
+		reason = "permission denied"
 	}
 	return &dial.ArgError{Arg: path, What: flag + " file", Reason: reason}
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }
 
 // loadKeyPair reads a client certificate and its key. Like openssl's -cert,

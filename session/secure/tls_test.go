@@ -10,9 +10,13 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/winetest"
 
 	"github.com/rawtalk/rawtalk/session/dial"
 
@@ -60,7 +64,7 @@ func serveTLS(t *testing.T, cfg *tls.Config) string {
 // returns its path.
 func writeFiles(t *testing.T, files map[string][]byte) string {
 	t.Helper()
-	dir := t.TempDir()
+	dir := winetest.TempDir(t)
 	for name, data := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
@@ -414,24 +418,24 @@ func TestTLSFiles(t *testing.T) {
 		opt  TLSOptions
 		want string
 	}{
-		{"missing --ca", TLSOptions{CAFile: at("nope.pem")}, `invalid --ca file "` + at("nope.pem") + `": no such file or directory`},
-		{"--ca is a directory", TLSOptions{CAFile: dir}, `invalid --ca file "` + dir + `": is a directory`},
-		{"--ca without PEM", TLSOptions{CAFile: at("junk.pem")}, `invalid --ca file "` + at("junk.pem") + `": no PEM certificate in it`},
-		{"missing --cert", TLSOptions{CertFile: at("nope.pem")}, `invalid --cert file "` + at("nope.pem") + `": no such file or directory`},
-		{"--cert without a key", TLSOptions{CertFile: at("client.pem")}, `invalid --cert file "` + at("client.pem") + `": no PEM private key in it; give the key with --key FILE`},
-		{"--cert is a key", TLSOptions{CertFile: at("client.key")}, `invalid --cert file "` + at("client.key") + `": no PEM certificate in it`},
-		{"missing --key", TLSOptions{CertFile: at("client.pem"), KeyFile: at("nope.key")}, `invalid --key file "` + at("nope.key") + `": no such file or directory`},
-		{"--key does not match", TLSOptions{CertFile: at("client.pem"), KeyFile: at("other.key")}, `invalid --key file "` + at("other.key") + `": its key does not match the certificate in ` + at("client.pem")},
-		{"--key alone", TLSOptions{KeyFile: at("client.key")}, `invalid --key file "` + at("client.key") + `": --key needs --cert FILE`},
+		{"missing --ca", TLSOptions{CAFile: at("nope.pem")}, `invalid --ca file ` + strconv.Quote(at("nope.pem")) + `: no such file or directory`},
+		{"--ca is a directory", TLSOptions{CAFile: dir}, `invalid --ca file ` + strconv.Quote(dir) + `: is a directory`},
+		{"--ca without PEM", TLSOptions{CAFile: at("junk.pem")}, `invalid --ca file ` + strconv.Quote(at("junk.pem")) + `: no PEM certificate in it`},
+		{"missing --cert", TLSOptions{CertFile: at("nope.pem")}, `invalid --cert file ` + strconv.Quote(at("nope.pem")) + `: no such file or directory`},
+		{"--cert without a key", TLSOptions{CertFile: at("client.pem")}, `invalid --cert file ` + strconv.Quote(at("client.pem")) + `: no PEM private key in it; give the key with --key FILE`},
+		{"--cert is a key", TLSOptions{CertFile: at("client.key")}, `invalid --cert file ` + strconv.Quote(at("client.key")) + `: no PEM certificate in it`},
+		{"missing --key", TLSOptions{CertFile: at("client.pem"), KeyFile: at("nope.key")}, `invalid --key file ` + strconv.Quote(at("nope.key")) + `: no such file or directory`},
+		{"--key does not match", TLSOptions{CertFile: at("client.pem"), KeyFile: at("other.key")}, `invalid --key file ` + strconv.Quote(at("other.key")) + `: its key does not match the certificate in ` + at("client.pem")},
+		{"--key alone", TLSOptions{KeyFile: at("client.key")}, `invalid --key file ` + strconv.Quote(at("client.key")) + `: --key needs --cert FILE`},
 		{"bad --pin", TLSOptions{Pin: "sha256:abc"}, `invalid --pin "sha256:abc": want sha256:BASE64 or 64 hex digits, the SHA-256 of the server certificate's DER`},
 		{"sha1 --pin", TLSOptions{Pin: strings.Repeat("ab", 20)}, `invalid --pin "` + strings.Repeat("ab", 20) + `": want sha256:BASE64`},
 	}
-	if os.Geteuid() != 0 { // root reads anything
+	if os.Geteuid() != 0 && runtime.GOOS != "windows" { // root reads anything; Windows modes do not stop reading
 		tests = append(tests, struct {
 			name string
 			opt  TLSOptions
 			want string
-		}{"unreadable --ca", TLSOptions{CAFile: at("unreadable.pem")}, `invalid --ca file "` + at("unreadable.pem") + `": permission denied`})
+		}{"unreadable --ca", TLSOptions{CAFile: at("unreadable.pem")}, `invalid --ca file ` + strconv.Quote(at("unreadable.pem")) + `: permission denied`})
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

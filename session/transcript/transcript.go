@@ -4,14 +4,15 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"github.com/rawtalk/rawtalk/internal/safefile"
-	"github.com/rawtalk/rawtalk/session/dial"
-	"github.com/rawtalk/rawtalk/session/pump"
 	"io"
 	"net"
 	"os"
 	"sync"
 	"time"
+
+	"github.com/rawtalk/rawtalk/internal/safefile"
+	"github.com/rawtalk/rawtalk/session/dial"
+	"github.com/rawtalk/rawtalk/session/pump"
 )
 
 // Transcript is a connection that writes what passes through it, both
