@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,13 +46,25 @@ func lookTools(t *testing.T, names ...string) map[string]string {
 // each connection with the socket as its stdin and stdout. telnetd runs
 // login's replacement, a bash with no startup files, a fixed prompt and
 // home, in a pseudo-terminal of its own; no password is asked.
-func startTelnetd(t *testing.T, telnetd, bash string) string {
+//
+// inetutils telnetd closes the connection from its SIGCHLD handler the
+// moment its login process exits, dropping whatever that process wrote
+// that telnetd has not yet read from the pseudo-terminal: bash's last
+// "exit" line went missing at random, from either client. So login's
+// replacement outlives bash until the returned release is called, and the
+// test calls it once both screens show bash's last words.
+func startTelnetd(t *testing.T, telnetd, bash string) (port string, release func()) {
 	t.Helper()
 	home := t.TempDir()
 	shell := filepath.Join(home, "shell")
+	gate := filepath.Join(home, "release")
+	if err := syscall.Mkfifo(gate, 0o600); err != nil {
+		t.Fatal(err)
+	}
 	script := fmt.Sprintf("#!/bin/sh\ncd %s || exit 1\n"+
-		"exec env -i HOME=%[1]s TERM=xterm LANG=C.UTF-8 PATH=/usr/bin:/bin PS1='$ ' LESSHISTFILE=- %s --norc --noprofile -i\n",
-		home, bash)
+		"env -i HOME=%[1]s TERM=xterm LANG=C.UTF-8 PATH=/usr/bin:/bin PS1='$ ' LESSHISTFILE=- %s --norc --noprofile -i\n"+
+		"read -r _ < %s\n",
+		home, bash, gate)
 	if err := os.WriteFile(shell, []byte(script), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +127,22 @@ func startTelnetd(t *testing.T, telnetd, bash string) string {
 			f.Close()
 		}
 	}()
-	return strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:")
+	release = func() {
+		t.Helper()
+		// Opening a FIFO to write waits for its reader: the script, once
+		// bash has exited.
+		done := make(chan error, 1)
+		go func() { done <- os.WriteFile(gate, []byte("\n"), 0o600) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(deadline):
+			t.Fatal("bash did not exit: login's replacement never waited to be released")
+		}
+	}
+	return strings.TrimPrefix(ln.Addr().String(), "127.0.0.1:"), release
 }
 
 // clientPair is telnet and rawtalk --telnet, each in its own terminal,
@@ -195,8 +223,10 @@ func TestTelnetdSessionDrawsAsTelnet(t *testing.T) {
 		t.Skipf("%s is not inetutils-telnetd", tools["telnetd"])
 	}
 	p := &clientPair{t: t}
-	p.telnet = startTTYCommand(t, exec.Command(tools["telnet"], "127.0.0.1", startTelnetd(t, tools["telnetd"], tools["bash"])), nil)
-	p.rawtalk = startTTY(t, nil, "--telnet", "127.0.0.1", startTelnetd(t, tools["telnetd"], tools["bash"]))
+	telnetPort, releaseTelnet := startTelnetd(t, tools["telnetd"], tools["bash"])
+	rawPort, releaseRaw := startTelnetd(t, tools["telnetd"], tools["bash"])
+	p.telnet = startTTYCommand(t, exec.Command(tools["telnet"], "127.0.0.1", telnetPort), nil)
+	p.rawtalk = startTTY(t, nil, "--telnet", "127.0.0.1", rawPort)
 	p.telnetOff, p.rawOff = firstPrompt(p.telnet), firstPrompt(p.rawtalk)
 	p.same("the first prompt", atPrompt)
 
@@ -250,7 +280,12 @@ func TestTelnetdSessionDrawsAsTelnet(t *testing.T) {
 		t.Log("vi not found: its part skipped")
 	}
 
-	p.typeKeys("exit\r", "exit", func(s *vt.Screen) bool { return s.Contains("Connection closed by foreign host.") })
+	p.typeKeys("exit\r", "exit", func(s *vt.Screen) bool {
+		return s.CursorLine() == "" && s.X == 0 && s.Y >= 2 && s.Line(s.Y-1) == "exit" && s.Line(s.Y-2) == "$ exit"
+	})
+	releaseTelnet()
+	releaseRaw()
+	p.same("the close", func(s *vt.Screen) bool { return s.Contains("Connection closed by foreign host.") })
 	if code := p.rawtalk.waitExit(); code != 0 {
 		t.Fatalf("rawtalk exit status %d", code)
 	}
