@@ -8,11 +8,17 @@ import (
 	"syscall"
 )
 
-// watchResize calls resized on each SIGWINCH until stop is closed.
-func watchResize(_ *ttyState, stop <-chan struct{}, resized func()) {
+// watchResize calls resized on each SIGWINCH until stop is closed. A
+// window changed between the session's first look at its size (cols, rows)
+// and the signal's registration here sent its SIGWINCH to nobody: compare
+// once, so that change is not lost.
+func watchResize(t *ttyState, cols, rows int, stop <-chan struct{}, resized func()) {
 	winch := make(chan os.Signal, 1)
 	signal.Notify(winch, syscall.SIGWINCH)
 	defer signal.Stop(winch)
+	if c, r := t.size(); c != cols || r != rows {
+		resized()
+	}
 	for {
 		select {
 		case <-stop:

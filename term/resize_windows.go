@@ -9,10 +9,9 @@ const resizePoll = 250 * time.Millisecond
 
 // watchResize calls resized whenever the console window's size changes,
 // until stop is closed.
-func watchResize(t *ttyState, stop <-chan struct{}, resized func()) {
+func watchResize(t *ttyState, cols, rows int, stop <-chan struct{}, resized func()) {
 	tick := time.NewTicker(resizePoll)
 	defer tick.Stop()
-	cols, rows := t.size()
 	for {
 		select {
 		case <-stop:

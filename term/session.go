@@ -172,6 +172,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	if err := s.tty.raw(); err != nil {
 		return counts, fmt.Errorf("cannot set up the terminal: %w", err)
 	}
+	cols, rows := s.tty.size()           // before the editor reads it: see watchResize
 	historyFile := s.editorHistoryFile() // history.go
 	ed, err := newEditor(editorConfig{
 		in:             s.in,
@@ -206,7 +207,7 @@ func (s *Session) Run(conn net.Conn) (counts Counts, err error) {
 	go func() { defer wg.Done(); defer s.guard(); s.snd.run() }()
 	stopSignals := make(chan struct{})
 	go func() { defer wg.Done(); s.watchSignals(sigs, stopSignals) }()
-	go func() { defer wg.Done(); defer s.guard(); watchResize(s.tty, stopSignals, s.resized) }()
+	go func() { defer wg.Done(); defer s.guard(); watchResize(s.tty, cols, rows, stopSignals, s.resized) }()
 
 	err = s.loop()
 
