@@ -119,13 +119,8 @@ func TestInteractiveStartTLSByHand(t *testing.T) {
 	conn.Write([]byte("250 ok\r\n"))
 	c.waitText("250 ok")
 
-	c.send("STARTTLS\r")
-	expectRecv(t, conn, "STARTTLS\r\n")
-	conn.Write([]byte("220 2.0.0 Ready to start TLS\r\n"))
-	c.waitText("Ready to start TLS")
-	c.send("\x1dstarttls\r")
-	srv := tls.Server(conn, pki.ServerConfig(pki.Good))
-	if err := srv.Handshake(); err != nil {
+	srv, err := typedStartTLS(c, conn, pki.ServerConfig(pki.Good))
+	if err != nil {
 		t.Fatalf("server handshake: %v; screen:\n%s", err, c.screenText())
 	}
 	c.waitText("rawtalk: tls: ")
@@ -139,4 +134,18 @@ func TestInteractiveStartTLSByHand(t *testing.T) {
 	if code := c.waitExit(); code != 0 {
 		t.Fatalf("exit status %d; screen:\n%s", code, c.screenText())
 	}
+}
+
+// typedStartTLS plays an SMTP server's part while the user types STARTTLS,
+// gets the go-ahead and upgrades at the escape prompt: it returns the
+// server's side of the TLS connection after its handshake.
+func typedStartTLS(c *tty, conn net.Conn, cfg *tls.Config) (*tls.Conn, error) {
+	c.t.Helper()
+	c.send("STARTTLS\r")
+	expectRecv(c.t, conn, "STARTTLS\r\n")
+	conn.Write([]byte("220 2.0.0 Ready to start TLS\r\n"))
+	c.waitText("Ready to start TLS")
+	c.send("\x1dstarttls\r")
+	srv := tls.Server(conn, cfg)
+	return srv, srv.Handshake()
 }

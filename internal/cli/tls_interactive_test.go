@@ -68,13 +68,8 @@ func TestInteractiveCertsBeforeAndAfterStartTLS(t *testing.T) {
 	c.waitText("Escape character is '^]'.")
 	c.send("\x1dcerts\r")
 	c.waitText("?No certificates: the connection is plain TCP")
-	c.send("STARTTLS\r")
-	expectRecv(t, conn, "STARTTLS\r\n")
-	conn.Write([]byte("220 2.0.0 Ready to start TLS\r\n"))
-	c.waitText("Ready to start TLS")
-	c.send("\x1dstarttls\r")
-	srv := tls.Server(conn, pki.ServerConfig(pki.Good))
-	if err := srv.Handshake(); err != nil {
+	srv, err := typedStartTLS(c, conn, pki.ServerConfig(pki.Good))
+	if err != nil {
 		t.Fatalf("server handshake: %v; screen:\n%s", err, c.screenText())
 	}
 	c.waitText("rawtalk: tls: ")

@@ -8,7 +8,6 @@ package cli
 
 import (
 	"bufio"
-	"crypto/tls"
 	"errors"
 	"net"
 	"strings"
@@ -27,13 +26,7 @@ func TestInteractiveFailedStartTLSEndsWithOneLine(t *testing.T) {
 	pki := tlstest.New()
 	c, conn := connect(t, nil)
 	conn.Write([]byte("220 mail ESMTP\r\n"))
-	c.send("STARTTLS\r")
-	expectRecv(t, conn, "STARTTLS\r\n")
-	conn.Write([]byte("220 2.0.0 Ready to start TLS\r\n"))
-	c.waitText("Ready to start TLS")
-	c.send("\x1dstarttls\r")
-	srv := tls.Server(conn, pki.ServerConfig(pki.Good)) // not trusted: no --ca
-	srv.Handshake()
+	typedStartTLS(c, conn, pki.ServerConfig(pki.Good)) // not trusted: no --ca: fails
 	if code := c.waitExit(); code != 1 {
 		t.Errorf("exit status %d, want 1", code)
 	}
